@@ -1,0 +1,3 @@
+from chapterkit.cli import main
+
+raise SystemExit(main())

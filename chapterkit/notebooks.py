@@ -1,0 +1,55 @@
+"""Execute notebooks in place and strip the metadata that changes on every run."""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+from nbclient import NotebookClient
+
+VOLATILE_CELL_KEYS = ("execution", "collapsed", "scrolled")
+KERNEL_NAME = "python3"
+
+
+@dataclass(frozen=True)
+class RunResult:
+    path: Path
+    seconds: float
+
+
+def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    """Remove per-run metadata so that re-running an unchanged notebook changes no byte."""
+    for cell in nb.cells:
+        for key in VOLATILE_CELL_KEYS:
+            cell.metadata.pop(key, None)
+    nb.metadata.pop("widgets", None)
+    nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL_NAME}
+    lang = nb.metadata.get("language_info", {})
+    # The patch version of Python is volatile across machines; keep the name only.
+    nb.metadata["language_info"] = {"name": lang.get("name", "python")}
+    return nb
+
+
+def execute(path: Path, timeout: int = 120) -> RunResult:
+    """Execute ``path`` top to bottom in a fresh kernel, with the notebook's folder as working directory."""
+    nb = nbformat.read(path, as_version=4)
+    client = NotebookClient(
+        nb,
+        timeout=timeout,
+        kernel_name=KERNEL_NAME,
+        resources={"metadata": {"path": str(path.parent)}},
+    )
+    start = time.perf_counter()
+    client.execute()
+    seconds = time.perf_counter() - start
+    strip_volatile(nb)
+    nbformat.validate(nb)
+    nbformat.write(nb, path)
+    return RunResult(path, seconds)
+
+
+def find_notebooks(root: Path) -> list[Path]:
+    """Every notebook below ``root``, in a stable order, skipping checkpoints."""
+    return sorted(p for p in root.rglob("*.ipynb") if ".ipynb_checkpoints" not in p.parts)

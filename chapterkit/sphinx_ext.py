@@ -1,0 +1,163 @@
+"""Sphinx extension: render chapter front matter on the page.
+
+- ``{at-a-glance}``: the chapter's "At a glance" card, from its own front matter.
+- ``{path-map}``: the learning-path map, one card per chapter listed in ``_toc.yml``, in path order.
+- A "draft" banner at the top of every page whose front matter says ``status: draft``.
+
+The cards are written as MyST (sphinx-design) and parsed in place, so they look like hand-written cards.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from sphinx.application import Sphinx
+from sphinx.util.docutils import SphinxDirective
+
+from chapterkit import frontmatter
+from chapterkit.frontmatter import ChapterMeta
+
+KIND_LABEL = {"paper": "Paper", "course": "Course", "book": "Book", "article": "Article", "talk": "Talk"}
+
+
+def _authors(authors: list[str], most: int = 3) -> str:
+    if len(authors) <= most:
+        return ", ".join(authors)
+    return ", ".join(authors[:most]) + f" and {len(authors) - most} more"
+
+
+def _notebook_title(srcdir: Path, nb: str) -> str:
+    stem = Path(nb).stem
+    return stem.replace("-", " ").capitalize()
+
+
+def glance_markdown(meta: ChapterMeta, docname: str) -> list[str]:
+    res, path = meta.resource, meta.path
+    prereqs = ", ".join(f"{{ref}}`{p}`" for p in path.prerequisites) or "none"
+    nbs = ", ".join(f"{{doc}}`/{Path(nb).with_suffix('').as_posix()}`" for nb in path.notebooks) or "none"
+    cite = f" {{cite:p}}`{res.cite}`" if res.cite else ""
+    return [
+        "::::{card} At a glance",
+        ":class-card: chapterkit-glance",
+        "",
+        f"- **Resource:** [{res.title}]({res.url}){cite}",
+        f"- **Kind and year:** {KIND_LABEL.get(res.kind, res.kind)}, {res.year}",
+        f"- **By:** {', '.join(res.authors)}",
+        f"- **Level:** {path.level}",
+        f"- **Time:** about {path.minutes} minutes, reading and notebooks",
+        f"- **Read first:** {prereqs}",
+        f"- **Notebooks:** {nbs}",
+        "::::",
+    ]
+
+
+def map_markdown(chapters: list[tuple[str, ChapterMeta]]) -> list[str]:
+    lines = ["::::::{grid} 1 1 2 2", ":gutter: 3", ":class-container: chapterkit-path-map", ""]
+    for number, (slug, meta) in enumerate(chapters, start=1):
+        res, path = meta.resource, meta.path
+        draft = " {bdg-warning}`draft`" if meta.is_draft else ""
+        lines += [
+            f":::::{{grid-item-card}} {number}. {res.title}",
+            f":link: {slug}",
+            ":link-type: ref",
+            "",
+            f"{KIND_LABEL.get(res.kind, res.kind)}, {res.year} · {_authors(res.authors)}{draft}",
+            "",
+            f"Level: {path.level} · about {path.minutes} minutes · "
+            f"{len(path.notebooks)} notebook{'s' if len(path.notebooks) != 1 else ''}",
+            ":::::",
+            "",
+        ]
+    lines.append("::::::")
+    return lines
+
+
+def _parse(directive: SphinxDirective, lines: list[str]) -> list[nodes.Node]:
+    container = nodes.container()
+    directive.state.nested_parse(StringList(lines, source=directive.env.docname), directive.content_offset,
+                                 container)
+    return container.children
+
+
+class AtAGlance(SphinxDirective):
+    """The chapter's At a glance card, from the front matter of the page it is on."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        path = Path(self.env.doc2path(self.env.docname))
+        meta = frontmatter.chapter_meta(frontmatter.read(path))
+        if meta is None:
+            raise self.error("{at-a-glance} needs a 'resource:' block in the page's front matter")
+        return _parse(self, glance_markdown(meta, self.env.docname))
+
+
+def chapters_in_path(srcdir: Path) -> list[tuple[str, ChapterMeta, Path]]:
+    """(label, metadata, file) for each chapter of ``_toc.yml``'s parts, in order."""
+    from sphinx_external_toc.parsing import parse_toc_yaml
+
+    site_map = parse_toc_yaml(srcdir / "_toc.yml")
+    found: list[tuple[str, ChapterMeta, Path]] = []
+    for tree in site_map[site_map.root.docname].subtrees:
+        for docname in tree.items:
+            if not isinstance(docname, str):
+                continue
+            for suffix in (".md", ".ipynb"):
+                file = srcdir / f"{docname}{suffix}"
+                if file.exists():
+                    break
+            else:
+                continue
+            meta = frontmatter.chapter_meta(frontmatter.read(file)) if file.suffix == ".md" else None
+            if meta is None:
+                continue
+            slug = docname.split("/")[1] if docname.startswith("chapters/") else Path(docname).name
+            found.append((slug, meta, file))
+    return found
+
+
+class PathMap(SphinxDirective):
+    """The learning-path map: a card per chapter, in the order of ``_toc.yml``."""
+
+    has_content = False
+
+    def run(self) -> list[nodes.Node]:
+        srcdir = Path(self.env.srcdir)
+        chapters = chapters_in_path(srcdir)
+        self.env.note_dependency(str(srcdir / "_toc.yml"))
+        for _slug, _meta, file in chapters:
+            self.env.note_dependency(str(file))
+        if not chapters:
+            raise self.error("{path-map} found no chapter with front matter in _toc.yml")
+        return _parse(self, map_markdown([(slug, meta) for slug, meta, _ in chapters]))
+
+
+def add_draft_banner(app: Sphinx, doctree: nodes.document) -> None:
+    env = app.env
+    source = Path(env.doc2path(env.docname))
+    if source.suffix != ".md":
+        return
+    data: dict[str, Any] = frontmatter.read(source)
+    if data.get("status") != "draft":
+        return
+    banner = nodes.admonition(classes=["warning", "chapterkit-draft"])
+    banner += nodes.title(text="Draft")
+    banner += nodes.paragraph(
+        text="This chapter is a draft: it was scaffolded and is still being written. "
+        "Its summary may be incomplete."
+    )
+    section = next(iter(doctree.findall(nodes.section)), None)
+    if section is not None and section.children and isinstance(section[0], nodes.title):
+        section.insert(1, banner)
+    else:
+        doctree.insert(0, banner)
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    app.add_directive("at-a-glance", AtAGlance)
+    app.add_directive("path-map", PathMap)
+    app.connect("doctree-read", add_draft_banner)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
