@@ -1,0 +1,81 @@
+# MLOps Path. `make help` lists the targets.
+# `make book` and `make test` each set up what they need (a .venv, the pinned packages, the browser) first.
+
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+PY := $(VENV)/bin/python
+JB := $(VENV)/bin/jupyter-book
+BUILD := _build
+AXE_VERSION := 4.14.1
+AXE := node_modules/axe-core/axe.min.js
+CHROMIUM := /usr/bin/chromium
+
+.PHONY: help book serve test check chapter notebooks bench clean lint deps dev-deps browser
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
+
+# --- setup -----------------------------------------------------------------------------------------
+
+$(VENV)/.book-deps: requirements.txt
+	@$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11 or newer is needed; this is " + sys.version.split()[0]' \
+		|| { echo "Install Python 3.11+, or run: make PYTHON=/path/to/python3.11 $(MAKECMDGOALS)"; exit 1; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	@touch $@
+
+$(VENV)/.dev-deps: $(VENV)/.book-deps requirements-dev.txt
+	$(PY) -m pip install --quiet --disable-pip-version-check -r requirements-dev.txt
+	@touch $@
+
+deps: $(VENV)/.book-deps
+dev-deps: $(VENV)/.dev-deps
+
+browser: ## Install what the browser tests need: Debian's chromium and axe-core
+	@if [ ! -x $(CHROMIUM) ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+		else \
+			echo "The site tests need Debian's chromium. Install it with:  sudo apt-get install -y chromium"; \
+		fi; \
+	fi
+	@test -f $(AXE) || npm install --silent --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
+
+# --- the book --------------------------------------------------------------------------------------
+
+book: deps ## Build the book (strict: warnings are errors) into _build/html
+	$(JB) build . -W -n --keep-going
+	@echo "The book is at $(CURDIR)/$(BUILD)/html/index.html"
+
+serve: ## Serve _build/html on http://127.0.0.1:8000
+	@test -f $(BUILD)/html/index.html || { echo "No built book: run 'make book' first."; exit 1; }
+	$(PY) -m http.server --bind 127.0.0.1 --directory $(BUILD)/html 8000
+
+notebooks: deps ## Execute notebooks in place and strip volatile metadata (NB=path to run one)
+	$(PY) -m chapterkit notebooks $(NB)
+
+# --- contributors ----------------------------------------------------------------------------------
+
+chapter: dev-deps ## Scaffold a chapter: make chapter TITLE="..." KIND=paper URL=https://... AUTHORS="A; B" YEAR=2017 [SLUG=] [PART=]
+	$(PY) -m chapterkit new --title "$(TITLE)" --kind "$(KIND)" --url "$(URL)" --authors "$(AUTHORS)" \
+		--year "$(YEAR)" $(if $(SLUG),--slug "$(SLUG)") $(if $(PART),--part "$(PART)")
+
+check: dev-deps ## Check every chapter and notebook against the chapter contract
+	$(PY) -m chapterkit check
+
+# --- quality ---------------------------------------------------------------------------------------
+
+test: dev-deps browser ## Run every check: contract, notebooks, strict build, site in a browser, tool
+	$(PY) -m pytest
+
+lint: dev-deps ## ruff over the Python code
+	$(VENV)/bin/ruff check chapterkit tests benchmarks
+
+bench: dev-deps browser ## Print build, rebuild, notebook, page-weight and test-suite figures
+	$(PY) benchmarks/bench.py
+
+clean: ## Remove the built book and caches (keeps .venv)
+	rm -rf $(BUILD) .pytest_cache .ruff_cache .bench

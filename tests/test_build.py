@@ -1,0 +1,72 @@
+"""Quality gate 3: the strict build passes from an empty build folder, and renders what it should."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import yaml
+from conftest import ROOT, BuildResult
+
+
+def toc_docnames() -> list[str]:
+    def walk(entries: list[dict]) -> list[str]:
+        names: list[str] = []
+        for entry in entries:
+            if "file" in entry:
+                names.append(entry["file"])
+            for key in ("sections", "chapters"):
+                names += walk(entry.get(key, []))
+            for part in entry.get("parts", []):
+                names += walk(part.get("chapters", []))
+        return names
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    names = [toc["root"]]
+    for part in toc.get("parts", []):
+        names += walk(part["chapters"])
+    return names
+
+
+def test_strict_build_has_no_warnings(built_book: BuildResult) -> None:
+    assert built_book.problems == [], "the strict build warned:\n" + "\n".join(built_book.problems)
+    assert built_book.returncode == 0, built_book.output[-3000:]
+
+
+def test_every_toc_entry_becomes_a_page(built_book: BuildResult) -> None:
+    missing = [name for name in toc_docnames() if not (built_book.html / f"{name}.html").exists()]
+    assert missing == [], f"pages in _toc.yml with no HTML: {missing}"
+
+
+def test_search_index_is_built(built_book: BuildResult) -> None:
+    index = built_book.html / "searchindex.js"
+    assert index.exists() and index.stat().st_size > 1000
+
+
+def test_front_matter_is_not_rendered_on_the_page(built_book: BuildResult) -> None:
+    """Chapter front matter is for tools; the theme must not print it as a field list."""
+    for page in (built_book.html / "chapters").rglob("index.html"):
+        html = page.read_text(encoding="utf-8")
+        assert "field-list" not in html, f"{page.relative_to(built_book.html)} renders a field list"
+        assert "prerequisites:" not in html and "cite:" not in html, page
+
+
+def test_notebook_pages_show_committed_outputs(built_book: BuildResult) -> None:
+    pages = sorted((built_book.html / "notebooks").rglob("*.html"))
+    assert pages, "no notebook pages were built"
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        assert "cell_output" in html, f"{page.relative_to(built_book.html)} shows no cell output"
+
+
+def test_build_does_not_execute_notebooks() -> None:
+    config = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
+    assert config["execute"]["execute_notebooks"] == "off"
+
+
+def test_landing_page_maps_every_chapter(built_book: BuildResult) -> None:
+    html = (built_book.html / "intro.html").read_text(encoding="utf-8")
+    chapters = [n for n in toc_docnames() if n.startswith("chapters/") and Path(n).name in {"index"}
+                or (n.startswith("chapters/") and n.count("/") == 1)]
+    assert chapters
+    for name in chapters:
+        assert f'href="{name}.html' in html, f"the path map on the landing page does not link {name}"

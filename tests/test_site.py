@@ -1,0 +1,154 @@
+"""Quality gate 4: the built site, checked as a reader meets it, in headless Chromium."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import urllib.parse
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, VENV_BIN, BuildResult
+
+pytestmark = pytest.mark.site
+
+# Console messages that are known, harmless and not ours to fix. Each says why.
+CONSOLE_ALLOW = [
+    # sphinx-thebe 0.3.1 writes its configuration script twice on every page.
+    re.compile(r"Identifier 'THEBE_JS_URL' has already been declared"),
+]
+
+# A search for each concept must list the page that explains it among the first results.
+SEARCH_TOP = 5
+SEARCH_EXPECTATIONS: list[tuple[str, str]] = [
+    ("learning path", "intro.html"),
+]
+
+
+def content_pages(html: Path) -> list[str]:
+    skip = {"_static", "_sources", "_images"}
+    return sorted(
+        p.relative_to(html).as_posix()
+        for p in html.rglob("*.html")
+        if not skip & set(p.relative_to(html).parts) and p.name != "index.html" or p.parent != html
+    )
+
+
+@pytest.fixture(scope="module")
+def pages(built_book: BuildResult) -> list[str]:
+    found = content_pages(built_book.html)
+    assert "intro.html" in found and "search.html" in found
+    return found
+
+
+def test_every_page_loads_without_console_errors(browser, site: str, pages: list[str]) -> None:
+    context = browser.new_context()
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(f"{page.url}: {m.text}"))
+    page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
+    page.on("requestfailed", lambda r: errors.append(f"{page.url}: request failed {r.url}"))
+    for name in pages:
+        response = page.goto(f"{site}/{name}", wait_until="load")
+        assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
+    context.close()
+    real = [e for e in errors if not any(rx.search(e) for rx in CONSOLE_ALLOW)]
+    assert real == [], "console errors:\n" + "\n".join(real)
+
+
+def search_results(page, site: str, query: str) -> list[str]:
+    page.goto(f"{site}/search.html?q={urllib.parse.quote(query)}", wait_until="load")
+    page.wait_for_function(
+        "() => { const s = document.querySelector('#search-results');"
+        " return s && /Search finished|did not match/.test(s.innerText); }",
+        timeout=20_000,
+    )
+    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
+    return [urllib.parse.urlsplit(h).path.lstrip("/") for h in hrefs]
+
+
+@pytest.mark.parametrize(("query", "expected"), SEARCH_EXPECTATIONS, ids=[q for q, _ in SEARCH_EXPECTATIONS])
+def test_search_finds_each_concept(browser, site: str, query: str, expected: str) -> None:
+    page = browser.new_page()
+    results = search_results(page, site, query)
+    page.close()
+    assert expected in results[:SEARCH_TOP], f"search for {query!r}: {expected} not in the first {SEARCH_TOP}: {results[:10]}"
+
+
+def test_navigation_works_on_a_phone(browser, site: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    page = context.new_page()
+    page.goto(f"{site}/intro.html", wait_until="load")
+    nav_link = page.locator("#pst-primary-sidebar a.reference.internal").first
+    assert not nav_link.is_visible(), "at phone width the sidebar should start hidden"
+    toggle = page.locator("button.primary-toggle:visible").first
+    toggle.click()
+    nav_link.wait_for(state="visible", timeout=5_000)
+    href = nav_link.get_attribute("href")
+    nav_link.click()
+    page.wait_for_load_state("load")
+    assert page.url.split("#")[0].endswith(href.split("#")[0]), (page.url, href)
+    context.close()
+
+
+def test_no_accessibility_violations(browser, site: str, pages: list[str], axe_source: str) -> None:
+    """axe-core: zero WCAG 2 A and AA violations on every page."""
+    page = browser.new_page()
+    found: list[str] = []
+    for name in pages:
+        page.goto(f"{site}/{name}", wait_until="load")
+        page.add_script_tag(content=axe_source)
+        violations = page.evaluate(
+            "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
+            "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations"
+            ".map(v => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. ${v.nodes[0].target}`)"
+        )
+        found += [f"{name}: {v}" for v in violations]
+    page.close()
+    assert found == [], "axe-core found:\n" + "\n".join(found)
+
+
+def test_launch_and_download_buttons_point_at_real_files(built_book: BuildResult) -> None:
+    notebook_pages = sorted((built_book.html / "notebooks").rglob("*.html"))
+    assert notebook_pages
+    for page in notebook_pages:
+        html = page.read_text(encoding="utf-8")
+        rel = page.relative_to(built_book.html).with_suffix(".ipynb").as_posix()
+        colab = re.findall(r'href="(https://colab\.research\.google\.com/github/[^"]+)"', html)
+        binder = re.findall(r'href="(https://mybinder\.org/v2/gh/[^"]+)"', html)
+        assert colab and binder, f"{page}: no Colab or Binder button"
+        assert colab[0].endswith(f"/blob/main/{rel}") and (ROOT / rel).exists(), colab[0]
+        assert binder[0].endswith(f"urlpath=lab/tree/{rel}"), binder[0]
+        download = re.findall(r'href="([^"]*_sources/[^"]+\.ipynb)"', html)
+        assert download, f"{page}: no download button for the notebook"
+        assert (page.parent / download[0]).resolve().exists(), download[0]
+
+
+def test_repository_buttons_point_at_this_repository(built_book: BuildResult) -> None:
+    import yaml
+
+    url = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["repository"]["url"]
+    assert "executablebooks" not in url and "jupyter-book" not in url, "still the template's repository"
+    html = (built_book.html / "chapters/technical-debt/index.html").read_text(encoding="utf-8")
+    assert f'href="{url}/edit/main/chapters/technical-debt/index.md"' in html
+    assert f"{url}/issues/new" in html
+
+
+def test_no_broken_internal_links_or_anchors(site: str, tmp_path: Path) -> None:
+    """LinkChecker over the served site: every internal link and anchor resolves."""
+    config = tmp_path / "linkcheckerrc"
+    config.write_text(
+        "[checking]\nmaxrequestspersecond=100\nthreads=4\n"
+        "[filtering]\ncheckextern=0\n"
+        "[AnchorCheck]\n",
+        encoding="utf-8",
+    )
+    proc = subprocess.run(
+        [str(VENV_BIN / "linkchecker"), "--config", str(config), "--no-status", "--no-warnings",
+         "-o", "failures", "-F", f"text//{tmp_path / 'report.txt'}", f"{site}/intro.html"],
+        capture_output=True, text=True, timeout=600,
+    )
+    report = (tmp_path / "report.txt").read_text(encoding="utf-8") if (tmp_path / "report.txt").exists() else ""
+    assert proc.returncode == 0, f"LinkChecker found broken links:\n{report[-4000:]}\n{proc.stdout[-2000:]}"
+    checked = re.search(r"(\d+) links? checked", report) or re.search(r"(\d+) links? checked", proc.stdout)
+    assert checked and int(checked.group(1)) > 50, f"LinkChecker checked too little:\n{report[-1500:]}"
