@@ -26,11 +26,12 @@ SEARCH_EXPECTATIONS: list[tuple[str, str]] = [
 
 
 def content_pages(html: Path) -> list[str]:
+    """Every page a reader can reach: skips theme assets and the root redirect to intro.html."""
     skip = {"_static", "_sources", "_images"}
     return sorted(
-        p.relative_to(html).as_posix()
-        for p in html.rglob("*.html")
-        if not skip & set(p.relative_to(html).parts) and p.name != "index.html" or p.parent != html
+        rel.as_posix()
+        for rel in (p.relative_to(html) for p in html.rglob("*.html"))
+        if rel.parts[0] not in skip and rel.as_posix() != "index.html"
     )
 
 
@@ -47,7 +48,9 @@ def test_every_page_loads_without_console_errors(browser, site: str, pages: list
     errors: list[str] = []
     page.on("console", lambda m: m.type == "error" and errors.append(f"{page.url}: {m.text}"))
     page.on("pageerror", lambda e: errors.append(f"{page.url}: {e}"))
-    page.on("requestfailed", lambda r: errors.append(f"{page.url}: request failed {r.url}"))
+    # A request the browser aborts because the test moves on to the next page is not a failure of the page.
+    page.on("requestfailed", lambda r: r.failure != "net::ERR_ABORTED"
+            and errors.append(f"{page.url}: request failed {r.url} ({r.failure})"))
     for name in pages:
         response = page.goto(f"{site}/{name}", wait_until="load")
         assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
@@ -79,10 +82,10 @@ def test_navigation_works_on_a_phone(browser, site: str) -> None:
     context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
     page = context.new_page()
     page.goto(f"{site}/intro.html", wait_until="load")
-    nav_link = page.locator("#pst-primary-sidebar a.reference.internal").first
-    assert not nav_link.is_visible(), "at phone width the sidebar should start hidden"
-    toggle = page.locator("button.primary-toggle:visible").first
-    toggle.click()
+    chapter_links = "nav.bd-links a[href*='chapters/']:visible"
+    assert page.locator(chapter_links).count() == 0, "at phone width the navigation should start hidden"
+    page.locator("button.primary-toggle:visible").first.click()
+    nav_link = page.locator(chapter_links).first
     nav_link.wait_for(state="visible", timeout=5_000)
     href = nav_link.get_attribute("href")
     nav_link.click()
@@ -138,17 +141,16 @@ def test_no_broken_internal_links_or_anchors(site: str, tmp_path: Path) -> None:
     """LinkChecker over the served site: every internal link and anchor resolves."""
     config = tmp_path / "linkcheckerrc"
     config.write_text(
-        "[checking]\nmaxrequestspersecond=100\nthreads=4\n"
+        "[checking]\nmaxrequestspersecond=100\nthreads=10\n"
         "[filtering]\ncheckextern=0\n"
         "[AnchorCheck]\n",
         encoding="utf-8",
     )
     proc = subprocess.run(
-        [str(VENV_BIN / "linkchecker"), "--config", str(config), "--no-status", "--no-warnings",
-         "-o", "failures", "-F", f"text//{tmp_path / 'report.txt'}", f"{site}/intro.html"],
+        [str(VENV_BIN / "linkchecker"), "--config", str(config), "--no-status", "--no-warnings", "-o", "text",
+         f"{site}/intro.html"],
         capture_output=True, text=True, timeout=600,
     )
-    report = (tmp_path / "report.txt").read_text(encoding="utf-8") if (tmp_path / "report.txt").exists() else ""
-    assert proc.returncode == 0, f"LinkChecker found broken links:\n{report[-4000:]}\n{proc.stdout[-2000:]}"
-    checked = re.search(r"(\d+) links? checked", report) or re.search(r"(\d+) links? checked", proc.stdout)
-    assert checked and int(checked.group(1)) > 50, f"LinkChecker checked too little:\n{report[-1500:]}"
+    assert proc.returncode == 0, f"LinkChecker found broken links:\n{proc.stdout[-5000:]}"
+    checked = re.search(r"(\d+) links? in \d+ URLs? checked", proc.stdout)
+    assert checked and int(checked.group(1)) > 50, f"LinkChecker checked too little:\n{proc.stdout[-1500:]}"
