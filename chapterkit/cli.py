@@ -1,4 +1,9 @@
-"""Command line: ``python -m chapterkit <command>``."""
+"""Command line: ``python -m chapterkit <command>``.
+
+- ``new``: scaffold a chapter, its notebook, bib entry and ``_toc.yml`` entry (``make chapter``).
+- ``check``: check the chapter contract over the whole book (``make check``).
+- ``notebooks``: execute notebooks in place and strip volatile metadata (``make notebooks``).
+"""
 
 from __future__ import annotations
 
@@ -6,7 +11,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from chapterkit import notebooks
+from chapterkit import contract, notebooks, scaffold
+from chapterkit.errors import ChapterkitError
+
+EXIT_PROBLEMS = 1
+EXIT_BAD_INPUT = 2
 
 
 def _cmd_notebooks(args: argparse.Namespace) -> int:
@@ -15,7 +24,7 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     for path in paths:
         try:
             result = notebooks.execute(path)
-        except Exception as exc:  # report every notebook, then fail
+        except Exception as exc:  # noqa: BLE001 - any failure of one notebook is reported, then the next runs
             failed += 1
             print(f"{path}: FAILED: {type(exc).__name__}: {str(exc).splitlines()[-1] if str(exc) else ''}",
                   file=sys.stderr)
@@ -24,16 +33,72 @@ def _cmd_notebooks(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    root = Path(args.root)
+    if not (root / "_toc.yml").is_file() and not args.paths:
+        print(f"error: {root.resolve()}: no _toc.yml here\n  fix: run from the book's root, or pass --root DIR",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    problems = contract.check(root, [Path(p) for p in args.paths])
+    for problem in problems:
+        print(problem.format())
+    files = len({p.path for p in problems})
+    if problems:
+        print(f"chapterkit check: {len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} "
+              f"file{'s' if files != 1 else ''}; the chapter contract is in templates/chapter.md and "
+              "CONTRIBUTING.md")
+        return EXIT_PROBLEMS
+    if args.paths:
+        print(f"chapterkit check: OK, no problems in {', '.join(args.paths)}")
+    else:
+        print("chapterkit check: OK, the book meets the chapter contract")
+    return 0
+
+
+def _cmd_new(args: argparse.Namespace) -> int:
+    request = scaffold.Request(title=args.title, kind=args.kind, url=args.url, authors=args.authors,
+                               year=args.year, slug=args.slug or None, part=args.part or None, topic=args.topic)
+    try:
+        plan = scaffold.plan(request, Path(args.root))
+        scaffold.apply(plan)
+    except ChapterkitError as exc:
+        print(exc.format(), file=sys.stderr)
+        print("nothing was changed", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(scaffold.next_steps(plan))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m chapterkit", description=__doc__)
+    parser = argparse.ArgumentParser(prog="python -m chapterkit", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)
     sub = parser.add_subparsers(dest="command", required=True)
+
     p = sub.add_parser("notebooks", help="execute notebooks in place and strip volatile metadata")
     p.add_argument("paths", nargs="*", help="notebooks to run (default: every notebook under notebooks/)")
     p.set_defaults(func=_cmd_notebooks)
+
+    p = sub.add_parser("check", help="check the chapter contract (exit 1 on any problem)")
+    p.add_argument("paths", nargs="*", help="report only problems in these files or folders (default: all)")
+    p.add_argument("--root", default=".", help="the book's root folder, where _toc.yml is (default: .)")
+    p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("new", help="scaffold a draft chapter, its notebook, bib entry and _toc.yml entry")
+    p.add_argument("--title", required=True, help="the resource's title (the chapter's title)")
+    p.add_argument("--kind", required=True, choices=contract.KINDS, help="what the resource is")
+    p.add_argument("--url", required=True, help="the resource's http(s) address")
+    p.add_argument("--authors", required=True, help='authors separated by semicolons: "First Author; Second"')
+    p.add_argument("--year", required=True, help="year of publication")
+    p.add_argument("--slug", default="", help="file name of the chapter (default: from the title)")
+    p.add_argument("--part", default="", help="caption of the _toc.yml part to add it to (default: the first)")
+    p.add_argument("--topic", default=scaffold.DEFAULT_TOPIC,
+                   help=f"file name of the companion notebook (default: {scaffold.DEFAULT_TOPIC})")
+    p.add_argument("--root", default=".", help="the book's root folder, where _toc.yml is (default: .)")
+    p.set_defaults(func=_cmd_new)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
-    return args.func(args)
+    return int(args.func(args))

@@ -38,6 +38,9 @@ def split(text: str) -> tuple[dict[str, Any], int]:
         mark = getattr(exc, "problem_mark", None)
         line = mark.line + 2 if mark is not None else 1
         problem = getattr(exc, "problem", None) or str(exc)
+        context, context_mark = getattr(exc, "context", None), getattr(exc, "context_mark", None)
+        if context and context_mark is not None and context_mark.line + 2 != line:
+            problem += f" ({context} on line {context_mark.line + 2})"
         raise FrontMatterError(f"front matter is not valid YAML: {problem}", line) from None
     if not isinstance(data, dict):
         raise FrontMatterError("front matter must be a mapping of keys to values", 2)

@@ -66,8 +66,8 @@ def map_markdown(chapters: list[tuple[str, ChapterMeta]]) -> list[str]:
             "",
             f"{KIND_LABEL.get(res.kind, res.kind)}, {res.year} · {_authors(res.authors)}{draft}",
             "",
-            f"Level: {path.level} · about {path.minutes} minutes · "
-            f"{len(path.notebooks)} notebook{'s' if len(path.notebooks) != 1 else ''}",
+            (f"Level: {path.level} · about {path.minutes} minutes · "
+             f"{len(path.notebooks)} notebook{'s' if len(path.notebooks) != 1 else ''}"),
             ":::::",
             "",
         ]

@@ -1,0 +1,120 @@
+"""Small pure functions of chapterkit: slugs, bib keys, the toc editor, Markdown scanning, the path map."""
+
+from __future__ import annotations
+
+import difflib
+from pathlib import Path
+
+import nbformat
+import pytest
+from tool_helpers import FIXTURES, REPO
+
+from chapterkit import bib, mdscan, scaffold, sphinx_ext, toc
+
+
+@pytest.mark.parametrize(("title", "slug"), [
+    ("The ML Test Score", "the-ml-test-score"),
+    ("  CS 329S: Machine Learning Systems Design!  ", "cs-329s-machine-learning-systems-design"),
+    ("Rules of ML — Best Practices", "rules-of-ml-best-practices"),
+    ("x" * 80, "x" * 60),
+    ("word " * 30, "-".join(["word"] * 12)),
+])
+def test_slugify(title: str, slug: str) -> None:
+    assert scaffold.slugify(title) == slug
+    assert len(scaffold.slugify(title)) <= 60
+
+
+def test_bib_key() -> None:
+    authors = ["Eric Breck", "D. Sculley"]
+    assert bib.make_key(authors, 2017, "The ML Test Score", set()) == "breck2017ml"
+    assert bib.make_key(authors, 2017, "The ML Test Score", {"breck2017ml"}) == "breck2017mlb"
+    assert bib.make_key(["Jean-François Crespo"], 2015, "On the Hidden Debt", set()) == "crespo2015hidden"
+    assert bib.make_key(["Sculley, D."], 2015, "A Study", set()) == "sculley2015study"
+
+
+def test_bib_entry_renders_and_parses() -> None:
+    entry = bib.render_entry("breck2017ml", "paper", "The ML Test Score", ["Eric Breck", "D. Sculley"], 2017,
+                             "https://research.google/pubs/pub46555/", "TODO(chapter)")
+    assert entry.startswith("@inproceedings{breck2017ml,\n")
+    assert "author    = {Breck, Eric and Sculley, D.}" in entry
+    assert "title     = {The {ML} Test Score}" in entry
+    assert "TODO(chapter)" in entry
+    assert [e.key for e in bib.entries(entry)] == ["breck2017ml"]
+
+
+TOC_WITH_COMMENTS = """\
+# top comment
+format: jb-book
+root: intro  # the landing page
+parts:
+  - caption: First
+    chapters:
+      - file: chapters/a   # first chapter
+        sections:
+          - file: notebooks/a/x
+
+      # trailing comment of part First
+  # Part Second follows
+  - caption: Second
+    chapters:
+      - file: glossary
+"""
+
+
+@pytest.mark.parametrize(("part", "expected_chapters"), [
+    (None, ["chapters/a", "chapters/new", "glossary"]),
+    ("Second", ["chapters/a", "glossary", "chapters/new"]),
+])
+def test_add_chapter_keeps_every_other_line(part: str | None, expected_chapters: list[str]) -> None:
+    new_text = toc.add_chapter(TOC_WITH_COMMENTS, "chapters/new", ["notebooks/new/first-look"], part)
+    added = ["      - file: chapters/new", "        sections:", "          - file: notebooks/new/first-look"]
+    diff = [d for d in difflib.ndiff(TOC_WITH_COMMENTS.splitlines(), new_text.splitlines()) if d[:1] in "+-"]
+    assert diff == [f"+ {line}" for line in added]
+    index = toc.index(toc.parse_text(new_text))
+    assert index.chapters == expected_chapters
+    assert index.parent["notebooks/new/first-look"] == "chapters/new"
+
+
+def test_add_chapter_to_unknown_part() -> None:
+    with pytest.raises(toc.TocError, match="no part captioned 'Third'.*'First', 'Second'"):
+        toc.add_chapter(TOC_WITH_COMMENTS, "chapters/new", [], "Third")
+
+
+def test_toc_yaml_error_has_line() -> None:
+    with pytest.raises(toc.TocError) as info:
+        toc.parse_text("format: jb-book\nroot: intro\nparts:\n  - caption: A\n     chapters: x\n")
+    assert info.value.line == 5
+
+
+def test_markup_lines_skip_code_and_comments() -> None:
+    text = "(a)=\n# T\n```python\n## no\n```\n% {term}`no`\n```{bibliography}\n```\n## Yes {cite:p}`k1, k2`\n"
+    lines = list(mdscan.markup_lines(text))
+    assert [h.text for h in mdscan.headings(lines)] == ["T", "Yes {cite:p}`k1, k2`"]
+    assert [(r.number, r.name, mdscan.cite_keys(r.content)) for r in mdscan.roles(lines)] == [
+        (9, "cite:p", ["k1", "k2"])]
+    assert mdscan.term_target("drift <Data drift>") == "Data drift"
+
+
+def test_notebook_template_follows_the_contract() -> None:
+    template = (REPO / "templates" / "notebook.py").read_text()
+    nb = scaffold.notebook_from_template(template, {
+        "title": "T", "topic_title": "First look", "slug": "t"})
+    nbformat.validate(nb)
+    assert nb.cells[0].cell_type == "markdown" and nb.cells[0].source.startswith("# T: First look")
+    assert "../../chapters/t.md" in nb.cells[0].source
+    assert any(c.cell_type == "markdown" and c.source.startswith("## Checks") for c in nb.cells)
+    assert "assert" in nb.cells[-1].source
+
+
+def test_chapters_in_path_reads_single_page_and_folder_chapters() -> None:
+    found = sphinx_ext.chapters_in_path(FIXTURES / "base")
+    assert [(slug, file.relative_to(FIXTURES / "base").as_posix()) for slug, _, file in found] == [
+        ("alpha", "chapters/alpha.md"), ("beta", "chapters/beta/index.md")]
+    assert found[0][1].resource.cite == "alpha2020first"
+
+
+def test_map_lists_draft_badge(tmp_path: Path) -> None:
+    found = sphinx_ext.chapters_in_path(FIXTURES / "base")
+    meta = found[0][1]
+    lines = sphinx_ext.map_markdown([("alpha", meta)])
+    assert ":link: alpha" in lines and not any("draft" in line for line in lines)
