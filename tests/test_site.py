@@ -20,8 +20,42 @@ CONSOLE_ALLOW = [
 
 # A search for each concept must list the page that explains it among the first results.
 SEARCH_TOP = 5
+TD = "chapters/technical-debt"
+CS = "chapters/cs329s"
 SEARCH_EXPECTATIONS: list[tuple[str, str]] = [
     ("learning path", "intro.html"),
+    # Hidden Technical Debt: each of the paper's section and subsection names finds the page that summarizes it.
+    ("technical debt", f"{TD}/index.html"),
+    ("Complex Models Erode Boundaries", f"{TD}/eroding-boundaries.html"),
+    ("Entanglement", f"{TD}/eroding-boundaries.html"),
+    ("CACE", f"{TD}/eroding-boundaries.html"),
+    ("Correction Cascades", f"{TD}/eroding-boundaries.html"),
+    ("Undeclared Consumers", f"{TD}/eroding-boundaries.html"),
+    ("Unstable Data Dependencies", f"{TD}/data-dependencies.html"),
+    ("Underutilized Data Dependencies", f"{TD}/data-dependencies.html"),
+    ("legacy features", f"{TD}/data-dependencies.html"),
+    ("bundled features", f"{TD}/data-dependencies.html"),
+    ("epsilon-feature", f"{TD}/data-dependencies.html"),
+    ("Static Analysis of Data Dependencies", f"{TD}/data-dependencies.html"),
+    ("Direct Feedback Loops", f"{TD}/feedback-loops.html"),
+    ("Hidden Feedback Loops", f"{TD}/feedback-loops.html"),
+    ("Glue Code", f"{TD}/anti-patterns.html"),
+    ("Pipeline Jungles", f"{TD}/anti-patterns.html"),
+    ("Dead Experimental Codepaths", f"{TD}/anti-patterns.html"),
+    ("Abstraction Debt", f"{TD}/anti-patterns.html"),
+    ("Common Smells", f"{TD}/anti-patterns.html"),
+    ("Multiple-Language Smell", f"{TD}/anti-patterns.html"),
+    ("Configuration Debt", f"{TD}/configuration-debt.html"),
+    ("Fixed Thresholds in Dynamic Systems", f"{TD}/changing-world.html"),
+    ("Monitoring and Testing", f"{TD}/changing-world.html"),
+    ("Prediction Bias", f"{TD}/changing-world.html"),
+    ("Action Limits", f"{TD}/changing-world.html"),
+    ("Up-Stream Producers", f"{TD}/changing-world.html"),
+    ("Data Testing Debt", f"{TD}/other-debt-and-conclusions.html"),
+    ("Reproducibility Debt", f"{TD}/other-debt-and-conclusions.html"),
+    ("Process Management Debt", f"{TD}/other-debt-and-conclusions.html"),
+    ("Cultural Debt", f"{TD}/other-debt-and-conclusions.html"),
+    ("Measuring Debt and Paying it Off", f"{TD}/other-debt-and-conclusions.html"),
 ]
 
 
