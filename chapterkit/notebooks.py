@@ -19,11 +19,30 @@ class RunResult:
     seconds: float
 
 
+def merge_streams(outputs: list[nbformat.NotebookNode]) -> list[nbformat.NotebookNode]:
+    """Join consecutive stdout (or stderr) chunks into one output.
+
+    How a cell's prints are split into chunks depends on timing (machine load); pytest-notebook merges them in the
+    re-run notebook, so the committed one must hold them merged too, or the regression test fails on the split.
+    """
+    merged: list[nbformat.NotebookNode] = []
+    for out in outputs:
+        prev = merged[-1] if merged else None
+        if (out.get("output_type") == "stream" and prev is not None and prev.get("output_type") == "stream"
+                and prev.get("name") == out.get("name")):
+            prev["text"] = prev["text"] + out["text"]
+        else:
+            merged.append(out)
+    return merged
+
+
 def strip_volatile(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    """Remove per-run metadata so that re-running an unchanged notebook changes no byte."""
+    """Remove per-run metadata and timing-dependent output splits, so that an unchanged re-run changes no byte."""
     for cell in nb.cells:
         for key in VOLATILE_CELL_KEYS:
             cell.metadata.pop(key, None)
+        if cell.cell_type == "code":
+            cell.outputs = merge_streams(cell.outputs)
     nb.metadata.pop("widgets", None)
     nb.metadata["kernelspec"] = {"display_name": "Python 3", "language": "python", "name": KERNEL_NAME}
     lang = nb.metadata.get("language_info", {})

@@ -118,3 +118,25 @@ def test_map_lists_draft_badge(tmp_path: Path) -> None:
     meta = found[0][1]
     lines = sphinx_ext.map_markdown([("alpha", meta)])
     assert ":link: alpha" in lines and not any("draft" in line for line in lines)
+
+
+def test_strip_volatile_merges_split_stream_outputs() -> None:
+    """Timing splits a cell's prints into chunks; the committed notebook must hold them merged."""
+    import nbformat
+
+    from chapterkit.notebooks import strip_volatile
+
+    nb = nbformat.v4.new_notebook()
+    cell = nbformat.v4.new_code_cell("print(1); print(2)")
+    cell.outputs = [
+        nbformat.v4.new_output("stream", name="stdout", text="1\n"),
+        nbformat.v4.new_output("stream", name="stdout", text="2\n"),
+        nbformat.v4.new_output("stream", name="stderr", text="warn\n"),
+        nbformat.v4.new_output("execute_result", data={"text/plain": "3"}, execution_count=1),
+        nbformat.v4.new_output("stream", name="stdout", text="4\n"),
+    ]
+    nb.cells = [cell]
+    strip_volatile(nb)
+    texts = [(o.output_type, o.get("name"), o.get("text")) for o in nb.cells[0].outputs]
+    assert texts == [("stream", "stdout", "1\n2\n"), ("stream", "stderr", "warn\n"),
+                     ("execute_result", None, None), ("stream", "stdout", "4\n")]
