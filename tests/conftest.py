@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import functools
-import os
-import re
-import shutil
 import subprocess
 import sys
 import threading
@@ -15,45 +12,7 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[1]
-VENV_BIN = Path(sys.executable).parent
-CHROMIUM = Path("/usr/bin/chromium")
-AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-@dataclass(frozen=True)
-class BuildResult:
-    returncode: int
-    output: str
-    html: Path
-
-    @property
-    def problems(self) -> list[str]:
-        """Every WARNING or ERROR line of the build log."""
-        return [line for line in self.output.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
-
-
-def strict_build(source: Path, output: Path) -> BuildResult:
-    """`jupyter-book build` with warnings as errors and nitpicky references, from an empty build folder."""
-    shutil.rmtree(output / "_build", ignore_errors=True)
-    proc = subprocess.run(
-        [str(VENV_BIN / "jupyter-book"), "build", str(source), "-W", "-n", "--keep-going",
-         "--path-output", str(output)],
-        check=False, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=900,
-    )
-    text = ANSI.sub("", proc.stdout + proc.stderr)
-    return BuildResult(proc.returncode, text, output / "_build" / "html")
-
-
-def copy_repo(dest: Path) -> Path:
-    """A copy of the repository's content (no venv, build output, caches or git) to break in a test."""
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", ".ruff_cache", "node_modules",
-                                    "__pycache__", ".ipynb_checkpoints", ".bench")
-    shutil.copytree(ROOT, dest, ignore=ignore)
-    return dest
+from bookhelpers import AXE, CHROMIUM, IN_CI, ROOT, VENV_BIN, BuildResult, strict_build
 
 
 @pytest.fixture(scope="session")
@@ -72,18 +31,75 @@ class _Handler(SimpleHTTPRequestHandler):
         pass
 
 
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up early (LinkChecker, a browser moving on) is not an error of the site."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@dataclass
+class LinkCheck:
+    """LinkChecker crawling the served site in the background while the other tests run."""
+
+    process: subprocess.Popen
+    report: Path
+
+    def result(self, timeout: float = 900) -> tuple[int, str]:
+        returncode = self.process.wait(timeout=timeout)
+        return returncode, self.report.read_text(encoding="utf-8", errors="replace")
+
+
 @pytest.fixture(scope="session")
-def site(built_book: BuildResult) -> Iterator[str]:
-    """Base URL of the built site, served on 127.0.0.1."""
+def site(built_book: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Base URL of the built site, served on 127.0.0.1. Starts LinkChecker on it (see ``linkcheck``)."""
     if built_book.returncode != 0:
         pytest.fail("the book did not build, so the site cannot be checked:\n" + "\n".join(built_book.problems))
     handler = functools.partial(_Handler, directory=str(built_book.html))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
+    url = f"http://127.0.0.1:{server.server_address[1]}"
+    work = tmp_path_factory.mktemp("linkcheck")
+    config = work / "linkcheckerrc"
+    # Internal links only; AnchorCheck reports a missing anchor as a warning, so warnings stay on.
+    config.write_text("[checking]\nmaxrequestspersecond=100\nthreads=2\n[filtering]\ncheckextern=0\n"
+                      "[AnchorCheck]\n", encoding="utf-8")
+    report = work / "report.txt"
+    with report.open("w", encoding="utf-8") as out:
+        process = subprocess.Popen(
+            [str(VENV_BIN / "linkchecker"), "--config", str(config), "--no-status", "-o", "text",
+             f"{url}/intro.html"], stdout=out, stderr=subprocess.STDOUT,
+        )
+    _LINKCHECK.append(LinkCheck(process, report))
+    yield url
+    if process.poll() is None:
+        process.kill()
     server.shutdown()
     server.server_close()
+
+
+_LINKCHECK: list[LinkCheck] = []
+
+
+@pytest.fixture(scope="session")
+def linkcheck(site: str) -> LinkCheck:
+    return _LINKCHECK[-1]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Check the site early, so that the LinkChecker crawl it starts runs beside the other tests; collect the
+    crawl's verdict last."""
+    def rank(item: pytest.Item) -> int:
+        if item.name == "test_no_broken_internal_links_or_anchors":
+            return 3
+        if item.path.name == "test_build.py":
+            return 0
+        if item.path.name == "test_site.py":
+            return 1
+        return 2
+
+    items.sort(key=rank)
 
 
 def _need(path: Path, how: str) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import yaml
-from conftest import ROOT, BuildResult
+from bookhelpers import ROOT, BuildResult
 
 
 def toc_docnames() -> list[str]:

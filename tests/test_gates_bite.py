@@ -8,7 +8,7 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from conftest import ANSI, copy_repo, strict_build
+from bookhelpers import ANSI, copy_repo, strict_build
 
 pytestmark = pytest.mark.slow
 

@@ -1,0 +1,50 @@
+"""Helpers shared by the book's tests: the strict build, a disposable copy of the repository."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+VENV_BIN = Path(sys.executable).parent
+CHROMIUM = Path("/usr/bin/chromium")
+AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+ANSI = re.compile(r"\x1b\[[0-9;]*m")
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+@dataclass(frozen=True)
+class BuildResult:
+    returncode: int
+    output: str
+    html: Path
+
+    @property
+    def problems(self) -> list[str]:
+        """Every WARNING or ERROR line of the build log."""
+        return [line for line in self.output.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
+
+
+def strict_build(source: Path, output: Path) -> BuildResult:
+    """`jupyter-book build` with warnings as errors and nitpicky references, from an empty build folder."""
+    shutil.rmtree(output / "_build", ignore_errors=True)
+    proc = subprocess.run(
+        [str(VENV_BIN / "jupyter-book"), "build", str(source), "-W", "-n", "--keep-going",
+         "--path-output", str(output)],
+        check=False, capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=900,
+    )
+    text = ANSI.sub("", proc.stdout + proc.stderr)
+    return BuildResult(proc.returncode, text, output / "_build" / "html")
+
+
+def copy_repo(dest: Path) -> Path:
+    """A copy of the repository's content (no venv, build output, caches or git) to break in a test."""
+    ignore = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", ".ruff_cache", "node_modules",
+                                    "__pycache__", ".ipynb_checkpoints", ".bench")
+    shutil.copytree(ROOT, dest, ignore=ignore)
+    return dest
