@@ -16,11 +16,11 @@ from pathlib import Path
 import pytest
 from tool_helpers import FIXTURES
 
-SLUG = "the-ml-test-score"
-TITLE = "The ML Test Score"
+SLUG = "scaffolding-fixture-resource"
+TITLE = "Scaffolding Fixture Resource"
 NEW = ["-m", "chapterkit", "new", "--title", TITLE, "--kind", "paper",
-       "--url", "https://research.google/pubs/pub46555/",
-       "--authors", "Eric Breck; Shanqing Cai; Eric Nielsen; Michael Salib; D. Sculley", "--year", "2017"]
+       "--url", "https://example.org/scaffolding-fixture-resource",
+       "--authors", "Ada Fixture; Bo Example", "--year", "2017"]
 BIN = Path(sys.executable).parent
 MINI_BOOK_CONTENT = ("_toc.yml", "intro.md", "glossary.md", "bibliography.md", "references.bib")
 
@@ -43,7 +43,7 @@ def scaffold_and_verify(book: Path) -> None:
     chapter = book / "chapters" / f"{SLUG}.md"
     notebook = book / "notebooks" / SLUG / "first-look.ipynb"
     assert chapter.is_file() and notebook.is_file()
-    assert "@inproceedings{breck2017ml," in (book / "references.bib").read_text()
+    assert "@inproceedings{fixture2017scaffolding," in (book / "references.bib").read_text()
 
     # _toc.yml: exactly three lines added; every other line, comments included, is as it was.
     toc_after = (book / "_toc.yml").read_text()

@@ -12,11 +12,13 @@ from tool_helpers import tree_digest
 
 from chapterkit import cli, scaffold
 
+# A fictional resource: the tests must not collide with a chapter the book has, such as one a contributor
+# scaffolds to try the tool.
 GOOD_ARGS = {
-    "--title": "The ML Test Score",
+    "--title": "Scaffolding Fixture Resource",
     "--kind": "paper",
-    "--url": "https://research.google/pubs/pub46555/",
-    "--authors": "Eric Breck; Shanqing Cai; Eric Nielsen; Michael Salib; D. Sculley",
+    "--url": "https://example.org/scaffolding-fixture-resource",
+    "--authors": "Ada Fixture; Bo Example",
     "--year": "2017",
 }
 
@@ -59,18 +61,18 @@ def test_slug_taken_by_chapter_folder(repo_copy: Path, capsys: pytest.CaptureFix
 
 
 def test_slug_taken_by_chapter_file(repo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    (repo_copy / "chapters" / "the-ml-test-score.md").write_text("(the-ml-test-score)=\n# Taken\n")
+    (repo_copy / "chapters" / "scaffolding-fixture-resource.md").write_text("(scaffolding-fixture-resource)=\n# Taken\n")
     err = refused(repo_copy, capsys)
-    assert "slug 'the-ml-test-score' is taken: chapters/the-ml-test-score.md exists" in err
+    assert "slug 'scaffolding-fixture-resource' is taken: chapters/scaffolding-fixture-resource.md exists" in err
 
 
 def test_slug_taken_by_toc_entry(repo_copy: Path, capsys: pytest.CaptureFixture[str]) -> None:
     toc = repo_copy / "_toc.yml"
     toc.write_text(toc.read_text().replace("      - file: glossary\n",
-                                           "      - file: glossary\n      - file: chapters/the-ml-test-score\n"))
+                                           "      - file: glossary\n      - file: chapters/scaffolding-fixture-resource\n"))
     err = refused(repo_copy, capsys)
     assert "error: _toc.yml:" in err
-    assert "slug 'the-ml-test-score' is taken: _toc.yml already lists it" in err
+    assert "slug 'scaffolding-fixture-resource' is taken: _toc.yml already lists it" in err
 
 
 @pytest.mark.parametrize("slug", ["ml/test", "../escape", "..", "ml\\test"])
@@ -192,6 +194,6 @@ def test_new_keeps_toc_comments_and_order(repo_copy: Path, capsys: pytest.Captur
     assert any(line.lstrip().startswith("#") for line in before.splitlines())
     assert cli.main(run_new(repo_copy)) == 0, capsys.readouterr().err
     diff = [d for d in difflib.ndiff(before.splitlines(), toc.read_text().splitlines()) if d[:1] in "+-"]
-    assert diff == ["+       - file: chapters/the-ml-test-score", "+         sections:",
-                    "+           - file: notebooks/the-ml-test-score/first-look"]
-    assert "Created the draft chapter 'the-ml-test-score'" in capsys.readouterr().out
+    assert diff == ["+       - file: chapters/scaffolding-fixture-resource", "+         sections:",
+                    "+           - file: notebooks/scaffolding-fixture-resource/first-look"]
+    assert "Created the draft chapter 'scaffolding-fixture-resource'" in capsys.readouterr().out
