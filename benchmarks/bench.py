@@ -30,13 +30,7 @@ THEME_DEFAULT_PAGE = "about 2.5 MB raw, about 960 KiB gzipped"
 
 sys.path.insert(0, str(ROOT))
 from chapterkit import notebooks
-
-
-def copy_repo(dest: Path) -> Path:
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", ".ruff_cache", "node_modules",
-                                    "__pycache__", ".ipynb_checkpoints", ".bench")
-    shutil.copytree(ROOT, dest, ignore=ignore)
-    return dest
+from chapterkit.repo import copy_content
 
 
 def build(book: Path) -> float:
@@ -55,11 +49,11 @@ def row(label: str, value: str) -> None:
 
 def bench_builds(work: Path, force: bool) -> Path:
     print("Builds (strict: -W -n --keep-going)")
-    book = copy_repo(work / "off")
+    book = copy_content(ROOT, work / "off")
     clean = build(book)
     row("clean build, execute_notebooks: off", f"{clean:6.1f} s")
     if force:
-        forced = copy_repo(work / "force")
+        forced = copy_content(ROOT, work / "force")
         config = forced / "_config.yml"
         config.write_text(config.read_text(encoding="utf-8").replace('execute_notebooks: "off"',
                                                                      'execute_notebooks: "force"'),

@@ -29,11 +29,6 @@ def _authors(authors: list[str], most: int = 3) -> str:
     return ", ".join(authors[:most]) + f" and {len(authors) - most} more"
 
 
-def _notebook_title(srcdir: Path, nb: str) -> str:
-    stem = Path(nb).stem
-    return stem.replace("-", " ").capitalize()
-
-
 def glance_markdown(meta: ChapterMeta, docname: str) -> list[str]:
     res, path = meta.resource, meta.path
     prereqs = ", ".join(f"{{ref}}`{p}`" for p in path.prerequisites) or "none"

@@ -11,6 +11,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+if str(ROOT) not in sys.path:  # `pytest` (unlike `python -m pytest`) does not put the repo root on sys.path
+    sys.path.insert(0, str(ROOT))
+
+from chapterkit.repo import copy_content
+
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")
 AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
@@ -44,7 +49,4 @@ def strict_build(source: Path, output: Path) -> BuildResult:
 
 def copy_repo(dest: Path) -> Path:
     """A copy of the repository's content (no venv, build output, caches or git) to break in a test."""
-    ignore = shutil.ignore_patterns(".venv", "_build", ".git", ".pytest_cache", ".ruff_cache", "node_modules",
-                                    "__pycache__", ".ipynb_checkpoints", ".bench")
-    shutil.copytree(ROOT, dest, ignore=ignore)
-    return dest
+    return copy_content(ROOT, dest)

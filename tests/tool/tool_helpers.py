@@ -13,8 +13,6 @@ REPO = Path(__file__).resolve().parents[2]
 FIXTURES = REPO / "tests" / "fixtures" / "contract"
 # Files of a fixture case that describe the case rather than belong to the mini-book.
 CASE_FILES = {"expected.txt", "options.json", "about.txt"}
-NOT_COPIED = {".venv", "_build", ".git", ".pytest_cache", ".ruff_cache", "__pycache__", ".ipynb_checkpoints",
-              ".bench", "node_modules"}
 
 if str(REPO) not in sys.path:  # `pytest` (unlike `python -m pytest`) does not put the repo root on sys.path
     sys.path.insert(0, str(REPO))
@@ -40,8 +38,9 @@ def case_options(case: Path) -> dict[str, int]:
 
 def copy_repo(dest: Path) -> Path:
     """A copy of the repository without virtualenv, build output, git and caches."""
-    shutil.copytree(REPO, dest, ignore=shutil.ignore_patterns(*NOT_COPIED), symlinks=True)
-    return dest
+    from chapterkit.repo import copy_content
+
+    return copy_content(REPO, dest)
 
 
 def tree_digest(root: Path) -> dict[str, str]:
