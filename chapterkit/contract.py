@@ -129,16 +129,6 @@ def content_files(root: Path) -> list[str]:
     return found
 
 
-def chapter_slug(rel: str) -> str | None:
-    """``chapters/<slug>.md`` and ``chapters/<slug>/index.md`` are chapter pages; others are not."""
-    parts = rel.split("/")
-    if len(parts) == 2 and parts[0] == "chapters" and parts[1].endswith(".md"):
-        return parts[1][:-3]
-    if len(parts) == 3 and parts[0] == "chapters" and parts[2] == "index.md":
-        return parts[1]
-    return None
-
-
 def owner_slug(rel: str) -> str | None:
     """The chapter a sub-page or notebook belongs to (``chapters/<slug>/x.md``, ``notebooks/<slug>/...``)."""
     parts = rel.split("/")
@@ -243,7 +233,7 @@ class Checker:
         lines = list(mdscan.markup_lines(body, fm_lines + 1))
         page.labels = mdscan.labels(lines)
         page.roles = mdscan.roles(lines)
-        slug = chapter_slug(rel)
+        slug = toc.chapter_slug(rel)
         if slug is None:
             return
         self.chapters[slug] = rel
@@ -604,7 +594,7 @@ class Checker:
             if isinstance(resource, dict) and isinstance(resource.get("cite"), str) and resource["cite"]:
                 fm_line = _key_line_safe(page.text, ("resource", "cite"))
                 uses.append((fm_line, resource["cite"]))
-            is_chapter = chapter_slug(rel) is not None
+            is_chapter = toc.chapter_slug(rel) is not None
             owner = owner_slug(rel)
             for number, key in uses:
                 all_cited.add(key)
@@ -650,7 +640,7 @@ class Checker:
                 if isinstance(resource, dict) and isinstance(resource.get("cite"), str):
                     published_cites.add(resource["cite"])
         for rel in sorted(self.pages):
-            owner = owner_slug(rel) if chapter_slug(rel) is None else chapter_slug(rel)
+            owner = owner_slug(rel) if toc.chapter_slug(rel) is None else toc.chapter_slug(rel)
             if rel.endswith(".ipynb"):
                 if rel in draft_notebooks or (owner in self.drafts):
                     continue

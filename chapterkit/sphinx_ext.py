@@ -17,7 +17,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from chapterkit import frontmatter
+from chapterkit import frontmatter, toc
 from chapterkit.frontmatter import ChapterMeta
 
 KIND_LABEL = {"paper": "Paper", "course": "Course", "book": "Book", "article": "Article", "talk": "Talk"}
@@ -29,7 +29,7 @@ def _authors(authors: list[str], most: int = 3) -> str:
     return ", ".join(authors[:most]) + f" and {len(authors) - most} more"
 
 
-def glance_markdown(meta: ChapterMeta, docname: str) -> list[str]:
+def glance_markdown(meta: ChapterMeta) -> list[str]:
     res, path = meta.resource, meta.path
     prereqs = ", ".join(f"{{ref}}`{p}`" for p in path.prerequisites) or "none"
     nbs = ", ".join(f"{{doc}}`/{Path(nb).with_suffix('').as_posix()}`" for nb in path.notebooks) or "none"
@@ -87,29 +87,17 @@ class AtAGlance(SphinxDirective):
         meta = frontmatter.chapter_meta(frontmatter.read(path))
         if meta is None:
             raise self.error("{at-a-glance} needs a 'resource:' block in the page's front matter")
-        return _parse(self, glance_markdown(meta, self.env.docname))
+        return _parse(self, glance_markdown(meta))
 
 
 def chapters_in_path(srcdir: Path) -> list[tuple[str, ChapterMeta, Path]]:
-    """(label, metadata, file) for each chapter of ``_toc.yml``'s parts, in order."""
-    from sphinx_external_toc.parsing import parse_toc_yaml
-
-    site_map = parse_toc_yaml(srcdir / "_toc.yml")
+    """(slug, metadata, file) for each chapter of ``_toc.yml``'s parts, in order."""
     found: list[tuple[str, ChapterMeta, Path]] = []
-    for tree in site_map[site_map.root.docname].subtrees:
-        for docname in tree.items:
-            if not isinstance(docname, str):
-                continue
-            for suffix in (".md", ".ipynb"):
-                file = srcdir / f"{docname}{suffix}"
-                if file.exists():
-                    break
-            else:
-                continue
-            meta = frontmatter.chapter_meta(frontmatter.read(file)) if file.suffix == ".md" else None
-            if meta is None:
-                continue
-            slug = docname.split("/")[1] if docname.startswith("chapters/") else Path(docname).name
+    for name in toc.index(toc.parse(srcdir / "_toc.yml")).chapters:
+        file = toc.source_file(srcdir, name)
+        slug = toc.chapter_slug(file.relative_to(srcdir).as_posix()) if file is not None else None
+        meta = frontmatter.chapter_meta(frontmatter.read(file)) if slug is not None else None
+        if meta is not None:
             found.append((slug, meta, file))
     return found
 

@@ -6,12 +6,15 @@ import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import yaml
-from ruamel.yaml import YAML
-from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from sphinx_external_toc.api import SiteMap
 from sphinx_external_toc.parsing import MalformedError, parse_toc_data
+
+if TYPE_CHECKING:  # ruamel.yaml is a dev requirement: only editing _toc.yml needs it, not the book build
+    from ruamel.yaml import YAML
+    from ruamel.yaml.comments import CommentedSeq
 
 SUFFIXES = (".md", ".ipynb")
 
@@ -53,6 +56,16 @@ def docname(item: str) -> str:
         if item.endswith(suffix):
             return item[: -len(suffix)]
     return item
+
+
+def chapter_slug(rel: str) -> str | None:
+    """``chapters/<slug>.md`` and ``chapters/<slug>/index.md`` are chapter pages; others are not."""
+    parts = rel.split("/")
+    if len(parts) == 2 and parts[0] == "chapters" and parts[1].endswith(".md"):
+        return parts[1][:-3]
+    if len(parts) == 3 and parts[0] == "chapters" and parts[2] == "index.md":
+        return parts[1]
+    return None
 
 
 def source_file(root: Path, name: str) -> Path | None:
@@ -118,6 +131,8 @@ def entry_line(text: str, name: str) -> int:
 
 
 def _yaml() -> YAML:
+    from ruamel.yaml import YAML
+
     rt = YAML(typ="rt")
     rt.preserve_quotes = True
     rt.indent(mapping=2, sequence=4, offset=2)
@@ -163,6 +178,8 @@ def add_chapter(text: str, chapter: str, sections: list[str], part: str | None =
 
     ``part=None`` means the first part. Every other byte of the file stays as it was, comments included.
     """
+    from ruamel.yaml.comments import CommentedMap, CommentedSeq
+
     rt = _yaml()
     data = rt.load(text)
     parts = data.get("parts") if isinstance(data, dict) else None

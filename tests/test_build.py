@@ -5,24 +5,12 @@ from __future__ import annotations
 import yaml
 from bookhelpers import ROOT, BuildResult
 
+from chapterkit import toc
+
 
 def toc_docnames() -> list[str]:
-    def walk(entries: list[dict]) -> list[str]:
-        names: list[str] = []
-        for entry in entries:
-            if "file" in entry:
-                names.append(entry["file"])
-            for key in ("sections", "chapters"):
-                names += walk(entry.get(key, []))
-            for part in entry.get("parts", []):
-                names += walk(part.get("chapters", []))
-        return names
-
-    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
-    names = [toc["root"]]
-    for part in toc.get("parts", []):
-        names += walk(part["chapters"])
-    return names
+    """Every document of _toc.yml, read with the parser Jupyter Book uses."""
+    return toc.index(toc.parse(ROOT / "_toc.yml")).order
 
 
 def test_strict_build_has_no_warnings(built_book: BuildResult) -> None:
