@@ -3,6 +3,7 @@
 - ``new``: scaffold a chapter, its notebook, bib entry and ``_toc.yml`` entry (``make chapter``).
 - ``check``: check the chapter contract over the whole book (``make check``).
 - ``notebooks``: execute notebooks in place and strip volatile metadata (``make notebooks``).
+- ``set-repository``: point the launch, edit and issue buttons at a GitHub repository (the deploy workflow).
 - ``own-words``: how much of each page repeats a source's wording outside quotes (``make own-words``).
 """
 
@@ -12,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from chapterkit import contract, notebooks, ownwords, scaffold
+from chapterkit import contract, notebooks, ownwords, repository, scaffold
 from chapterkit.errors import ChapterkitError
 
 EXIT_PROBLEMS = 1
@@ -93,6 +94,16 @@ def _cmd_own_words(args: argparse.Namespace) -> int:
     return 1 if over else 0
 
 
+def _cmd_set_repository(args: argparse.Namespace) -> int:
+    try:
+        url = repository.set_repository(Path(args.config), args.slug)
+    except ChapterkitError as exc:
+        print(exc.format().replace("\n  fix:", " (fix:") + (")" if exc.fix else ""), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"{args.config}: repository.url is now {url}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m chapterkit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -118,6 +129,11 @@ def build_parser() -> argparse.ArgumentParser:
                    help=f"percent of a page's unquoted words allowed in shared runs (default: {ownwords.DEFAULT_LIMIT:g})")
     p.add_argument("--root", default=".", help="the book's root folder (default: .)")
     p.set_defaults(func=_cmd_own_words)
+
+    p = sub.add_parser("set-repository", help="set repository.url in _config.yml to a GitHub repository")
+    p.add_argument("slug", help="OWNER/NAME, e.g. the value of $GITHUB_REPOSITORY")
+    p.add_argument("--config", default="_config.yml", help="the book's config file (default: _config.yml)")
+    p.set_defaults(func=_cmd_set_repository)
 
     p = sub.add_parser("new", help="scaffold a draft chapter, its notebook, bib entry and _toc.yml entry")
     p.add_argument("--title", required=True, help="the resource's title (the chapter's title)")
