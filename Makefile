@@ -12,6 +12,8 @@ BUILD := _build
 AXE_VERSION := 4.14.1
 AXE := node_modules/axe-core/axe.min.js
 CHROMIUM := /usr/bin/chromium
+# pytest-xdist workers for `make test`: the shared book build and its site checks run on one, the rest beside them.
+TEST_WORKERS ?= 2
 
 .PHONY: help book serve test check chapter notebooks own-words set-repository links workflows bench clean lint deps dev-deps browser
 
@@ -80,7 +82,7 @@ own-words: deps ## Share of each page's words copied from a source: make own-wor
 # --- quality ---------------------------------------------------------------------------------------
 
 test: dev-deps browser ## Run every check: contract, notebooks, strict build, site in a browser, tool
-	$(PY) -m pytest
+	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 workflows: dev-deps ## Validate .github/ against GitHub's schemas and audit the workflows with zizmor, offline
 	$(PY) -m pytest -q -p no:cacheprovider tests/test_workflows.py

@@ -100,6 +100,14 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         return 2
 
     items.sort(key=rank)
+    # Under pytest-xdist (`make test` runs two workers), every test of the one shared build goes to the same
+    # worker, so the book is built, served and link-checked once; the other tests spread over both workers.
+    for item in items:
+        if BOOK_FIXTURES.intersection(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("book"))
+
+
+BOOK_FIXTURES = {"built_book", "site", "linkcheck"}
 
 
 def _need(path: Path, how: str) -> None:
