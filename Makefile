@@ -13,7 +13,7 @@ AXE_VERSION := 4.14.1
 AXE := node_modules/axe-core/axe.min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help book serve test check chapter notebooks bench clean lint deps dev-deps browser
+.PHONY: help book serve test check chapter notebooks own-words bench clean lint deps dev-deps browser
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -65,6 +65,10 @@ chapter: dev-deps ## Scaffold a chapter: make chapter TITLE="..." KIND=paper URL
 
 check: dev-deps ## Check every chapter and notebook against the chapter contract
 	$(PY) -m chapterkit check
+
+own-words: deps ## Share of each page's words copied from a source: make own-words SOURCE=source.txt [PAGES="chapters/x ..."]
+	@test -n "$(SOURCE)" || { echo "error: SOURCE is not set (fix: make own-words SOURCE=path/to/source.txt [PAGES=...])" >&2; exit 2; }
+	$(PY) -m chapterkit own-words --source "$(SOURCE)" $(PAGES)
 
 # --- quality ---------------------------------------------------------------------------------------
 
