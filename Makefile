@@ -13,7 +13,7 @@ AXE_VERSION := 4.14.1
 AXE := node_modules/axe-core/axe.min.js
 CHROMIUM := /usr/bin/chromium
 
-.PHONY: help book serve test check chapter notebooks bench clean lint deps dev-deps browser
+.PHONY: help book serve test check chapter notebooks own-words set-repository links workflows bench clean lint deps dev-deps browser
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,6 +57,13 @@ serve: ## Serve _build/html on http://127.0.0.1:8000
 notebooks: deps ## Execute notebooks in place and strip volatile metadata (NB=path to run one)
 	$(PY) -m chapterkit notebooks $(NB)
 
+set-repository: deps ## Point the launch, edit and issue buttons at a repository: make set-repository REPOSITORY=owner/name
+	$(PY) -m chapterkit set-repository "$(REPOSITORY)"
+
+links: dev-deps ## Check every link of the built book, external ones too (needs the internet; weekly in CI)
+	@test -f $(BUILD)/html/intro.html || { echo "No built book: run 'make book' first."; exit 1; }
+	$(VENV)/bin/linkchecker --check-extern --no-status $(BUILD)/html/intro.html
+
 # --- contributors ----------------------------------------------------------------------------------
 
 chapter: dev-deps ## Scaffold a chapter: make chapter TITLE="..." KIND=paper URL=https://... AUTHORS="A; B" YEAR=2017 [SLUG=] [PART=]
@@ -66,10 +73,17 @@ chapter: dev-deps ## Scaffold a chapter: make chapter TITLE="..." KIND=paper URL
 check: dev-deps ## Check every chapter and notebook against the chapter contract
 	$(PY) -m chapterkit check
 
+own-words: deps ## Share of each page's words copied from a source: make own-words SOURCE=source.txt [PAGES="chapters/x ..."]
+	@test -n "$(SOURCE)" || { echo "error: SOURCE is not set (fix: make own-words SOURCE=path/to/source.txt [PAGES=...])" >&2; exit 2; }
+	$(PY) -m chapterkit own-words --source "$(SOURCE)" $(PAGES)
+
 # --- quality ---------------------------------------------------------------------------------------
 
 test: dev-deps browser ## Run every check: contract, notebooks, strict build, site in a browser, tool
 	$(PY) -m pytest
+
+workflows: dev-deps ## Validate .github/ against GitHub's schemas and audit the workflows with zizmor, offline
+	$(PY) -m pytest -q -p no:cacheprovider tests/test_workflows.py
 
 lint: dev-deps ## ruff over the Python code
 	$(VENV)/bin/ruff check chapterkit tests benchmarks

@@ -3,6 +3,8 @@
 - ``new``: scaffold a chapter, its notebook, bib entry and ``_toc.yml`` entry (``make chapter``).
 - ``check``: check the chapter contract over the whole book (``make check``).
 - ``notebooks``: execute notebooks in place and strip volatile metadata (``make notebooks``).
+- ``set-repository``: point the launch, edit and issue buttons at a GitHub repository (the deploy workflow).
+- ``own-words``: how much of each page repeats a source's wording outside quotes (``make own-words``).
 """
 
 from __future__ import annotations
@@ -11,7 +13,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from chapterkit import contract, notebooks, scaffold
+from chapterkit import contract, notebooks, ownwords, repository, scaffold
 from chapterkit.errors import ChapterkitError
 
 EXIT_PROBLEMS = 1
@@ -69,6 +71,39 @@ def _cmd_new(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_own_words(args: argparse.Namespace) -> int:
+    try:
+        reports = ownwords.check(Path(args.root), Path(args.source), args.pages, args.min_run, args.list_run)
+    except ChapterkitError as exc:
+        print(exc.format().replace("\n  fix:", " (fix:") + (")" if exc.fix else ""), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    over = [r for r in reports if r.share > args.limit]
+    for report in reports:
+        verdict = "OVER" if report in over else "ok"
+        print(f"{report.path}: {report.share:4.1f}% of {report.words} unquoted words in runs of "
+              f"{args.min_run}+ shared with the source [{verdict}]")
+        for run in report.runs:
+            print(f"  {report.where(run)}: {' '.join(run.words)}")
+    total = sum(r.words for r in reports)
+    shared = sum(r.shared for r in reports)
+    overall = 100.0 * shared / total if total else 0.0
+    print(f"chapterkit own-words: {len(reports)} page{'s' if len(reports) != 1 else ''}, {overall:.1f}% overall; "
+          f"{len(over)} over the {args.limit:g}% limit"
+          + ("; put what must stay verbatim in quotation marks and rewrite the rest in your own words"
+             if over else ""))
+    return 1 if over else 0
+
+
+def _cmd_set_repository(args: argparse.Namespace) -> int:
+    try:
+        url = repository.set_repository(Path(args.config), args.slug)
+    except ChapterkitError as exc:
+        print(exc.format().replace("\n  fix:", " (fix:") + (")" if exc.fix else ""), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"{args.config}: repository.url is now {url}")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m chapterkit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -82,6 +117,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("paths", nargs="*", help="report only problems in these files or folders (default: all)")
     p.add_argument("--root", default=".", help="the book's root folder, where _toc.yml is (default: .)")
     p.set_defaults(func=_cmd_check)
+
+    p = sub.add_parser("own-words", help="share of each page's unquoted words in runs shared with a source text")
+    p.add_argument("--source", required=True, help="plain-text copy of the resource (never part of the book)")
+    p.add_argument("pages", nargs="*", help="pages, notebooks or folders of them (default: chapters notebooks)")
+    p.add_argument("--min-run", type=int, default=ownwords.DEFAULT_MIN_RUN,
+                   help=f"words in a shared run (default: {ownwords.DEFAULT_MIN_RUN})")
+    p.add_argument("--list-run", type=int, default=ownwords.DEFAULT_LIST_RUN,
+                   help=f"list every shared run of at least this many words (default: {ownwords.DEFAULT_LIST_RUN})")
+    p.add_argument("--limit", type=float, default=ownwords.DEFAULT_LIMIT,
+                   help=f"percent of a page's unquoted words allowed in shared runs (default: {ownwords.DEFAULT_LIMIT:g})")
+    p.add_argument("--root", default=".", help="the book's root folder (default: .)")
+    p.set_defaults(func=_cmd_own_words)
+
+    p = sub.add_parser("set-repository", help="set repository.url in _config.yml to a GitHub repository")
+    p.add_argument("slug", help="OWNER/NAME, e.g. the value of $GITHUB_REPOSITORY")
+    p.add_argument("--config", default="_config.yml", help="the book's config file (default: _config.yml)")
+    p.set_defaults(func=_cmd_set_repository)
 
     p = sub.add_parser("new", help="scaffold a draft chapter, its notebook, bib entry and _toc.yml entry")
     p.add_argument("--title", required=True, help="the resource's title (the chapter's title)")

@@ -328,6 +328,9 @@ def next_steps(p: Plan) -> str:
         f"       make notebooks NB={p.notebook}",
         f"  3. Complete the '{p.cite}' entry in references.bib from the resource itself.",
         "  4. make check   the chapter contract; each problem says how to fix it",
+        "     make own-words SOURCE=<plain-text copy of the resource> PAGES=\"chapters/" + p.slug + " notebooks/"
+        + p.slug + "\"",
+        "                  how much of your text repeats the resource's wording (keep it under 5%)",
         "  5. make book    the strict build; then open _build/html/index.html",
         "  6. make test    everything CI runs",
         f"To publish, remove 'status: draft' from {p.chapter} (make check then refuses placeholders).",

@@ -8,12 +8,19 @@ from pathlib import Path
 
 import nbformat
 import pytest
-from bookhelpers import ANSI, copy_repo, strict_build
+from bookhelpers import ANSI, BuildResult, copy_repo, strict_build
 
 pytestmark = pytest.mark.slow
 
 
-def test_strict_build_fails_on_undefined_term_and_broken_ref(tmp_path: Path) -> None:
+FORK = "a-fork-owner/their-copy"
+
+
+@pytest.fixture(scope="module")
+def broken_fork_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
+    """One build of a copy of the book that a fork's deploy would make (``set-repository``), with an undefined
+    term and a broken reference planted in it."""
+    tmp_path = tmp_path_factory.mktemp("broken-fork")
     book = copy_repo(tmp_path / "book")
     term_page = book / "chapters" / "technical-debt" / "index.md"
     ref_page = book / "chapters" / "cs329s" / "index.md"
@@ -21,14 +28,33 @@ def test_strict_build_fails_on_undefined_term_and_broken_ref(tmp_path: Path) -> 
                          + "\nA {term}`flux capacitor debt` that the glossary does not define.\n", encoding="utf-8")
     ref_page.write_text(ref_page.read_text(encoding="utf-8")
                         + "\nSee {ref}`no-such-section-anywhere`.\n", encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "chapterkit", "set-repository", FORK], cwd=book, check=False,
+                          capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    return strict_build(book, tmp_path / "out")
 
-    result = strict_build(book, tmp_path / "out")
 
+def test_strict_build_fails_on_undefined_term_and_broken_ref(broken_fork_build: BuildResult) -> None:
+    result = broken_fork_build
     assert result.returncode != 0
     term_lines = [p for p in result.problems if "flux capacitor debt" in p]
     ref_lines = [p for p in result.problems if "no-such-section-anywhere" in p]
     assert term_lines and "chapters/technical-debt/index.md" in term_lines[0], result.problems
     assert ref_lines and "chapters/cs329s/index.md" in ref_lines[0], result.problems
+
+
+def test_a_forks_site_points_its_buttons_at_the_fork(broken_fork_build: BuildResult) -> None:
+    """The deploy's rewrite, end to end: edit, issue, Colab and Binder buttons all name the fork."""
+    html = broken_fork_build.html
+    chapter = (html / "chapters" / "technical-debt" / "index.html").read_text(encoding="utf-8")
+    assert f'href="https://github.com/{FORK}/edit/main/chapters/technical-debt/index.md"' in chapter
+    assert f"https://github.com/{FORK}/issues/new" in chapter
+    assert "mlops-path/mlops-path" not in chapter
+    notebook = next((html / "notebooks").rglob("*.html"))
+    rel = notebook.relative_to(html).with_suffix(".ipynb").as_posix()
+    page = notebook.read_text(encoding="utf-8")
+    assert f"https://colab.research.google.com/github/{FORK}/blob/main/{rel}" in page
+    assert f"https://mybinder.org/v2/gh/{FORK}/main?urlpath=lab/tree/{rel}" in page
 
 
 def test_notebook_regression_fails_when_stored_output_changes(tmp_path: Path) -> None:
