@@ -267,12 +267,14 @@ class _Reader:
     def item(self, node: yaml.Node, sid: str, before: list[Item]) -> Item:
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, "an item must be a mapping with id, text and source")
-        keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-        if "text" not in keys and "id" in keys:
-            raise self.fail(node, f"item {self._peek(node, 'id')!r} has no text")
-        fields = self.mapping(node, "an item", ("id", "text", "source"), ("link",))
+        fields = self.mapping(node, "an item", (), ("id", "text", "source", "link"))
+        if "id" not in fields:
+            raise self.fail(node, "an item has no 'id'")
         iid_node = fields["id"][1]
         iid = self.ident(iid_node, "item id")
+        for key in ("text", "source"):
+            if key not in fields:
+                raise self.fail(node, f"item {iid!r} has no {key}")
         for other in before:
             if other.id == iid:
                 raise self.fail(iid_node, f"item id {iid!r} is already used in section {sid!r} on line "
@@ -284,10 +286,6 @@ class _Reader:
             link = self.text(fields["link"][1], f"the link of item {iid!r}")
             link_line = fields["link"][1].start_mark.line + 1
         return Item(iid, text, source, link, node.start_mark.line + 1, link_line)
-
-    @staticmethod
-    def _peek(node: yaml.MappingNode, key: str) -> str:
-        return next((str(v.value) for k, v in node.value if getattr(k, "value", None) == key), "?")
 
 
 def parse(text: str, path: str) -> Checklist:
