@@ -95,7 +95,7 @@ class Checklist:
     def keys(self) -> list[str]:
         return [f"{s.id}/{i.id}" for s in self.sections for i in s.items]
 
-    def items(self) -> list[tuple[Section, Item]]:
+    def every_item(self) -> list[tuple[Section, Item]]:
         return [(s, i) for s in self.sections for i in s.items]
 
     @property
@@ -312,7 +312,7 @@ def load(path: Path, shown_as: str | None = None) -> Checklist:
 # ---------------------------------------------------------------------------------------------- identity
 def items_hash(checklist: Checklist) -> str:
     """A short hash of every item's section id, id and text: it changes whenever the items do."""
-    payload = [[s.id, i.id, i.text] for s, i in checklist.items()]
+    payload = [[s.id, i.id, i.text] for s, i in checklist.every_item()]
     digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return digest.hexdigest()[:HASH_LENGTH]
 

@@ -26,7 +26,7 @@ EXPECT = re.compile(r"^# expect: (\d+): (.+)$")
 def test_debt_audit_has_42_items_each_with_a_source_and_link() -> None:
     audit = ck.load(AUDIT)
     assert audit.rule == "audit" and audit.id == "debt-audit"
-    pairs = audit.items()
+    pairs = audit.every_item()
     assert len(pairs) == 42
     assert [o.value for o in audit.scale] == ["yes", "partly", "no", "na"]
     for _section, item in pairs:

@@ -92,7 +92,7 @@ def assert_matches_reference(tab, audit: ck.Checklist) -> None:
     assert shown["statuses"] == [(s.open, s.items) for s in ref.sections]
     assert shown["rows"] == [[s.title, str(s.items), str(s.open)] for s in ref.sections]
     numbers = {key: n for n, key in enumerate(audit.keys(), start=1)}
-    items = {f"{s.id}/{i.id}": i for s, i in audit.items()}
+    items = {f"{s.id}/{i.id}": i for s, i in audit.every_item()}
     expected = [f"{numbers[k]}. {items[k].text} ({items[k].source}): "
                 f"{audit.option(v).label if v else 'not answered yet'}" for k, v in ref.open_items]
     assert [t.replace("\u2019", "'") for t in shown["open"]] == expected
@@ -171,7 +171,7 @@ def test_export_markdown_lists_scores_and_open_items_with_sources(page, audit: c
     text = report.read_text(encoding="utf-8")
     assert text.startswith("# Technical debt audit: results")
     assert f"**Open items: {ref.open} of {ref.items}**" in text
-    items = {f"{s.id}/{i.id}": i for s, i in audit.items()}
+    items = {f"{s.id}/{i.id}": i for s, i in audit.every_item()}
     open_lines = [line for line in text.splitlines() if line.startswith("- [ ] ")]
     assert len(open_lines) == ref.open
     for (key, _value), line in zip(ref.open_items, open_lines, strict=True):
@@ -250,7 +250,7 @@ def test_without_javascript_the_whole_list_is_there(browser, audit_url: str, aud
         tab.goto(audit_url, wait_until="load")
         legends = [t.replace("\u2019", "'") for t in tab.locator(".ck-item legend").all_inner_texts()]
         assert len(legends) == 42
-        for n, ((_s, item), legend) in enumerate(zip(audit.items(), legends, strict=True), start=1):
+        for n, ((_s, item), legend) in enumerate(zip(audit.every_item(), legends, strict=True), start=1):
             assert legend == f"{n}. {item.text} ({item.source})"
         assert tab.locator(".ck-item input[type=radio]").count() == 42 * 4
         assert tab.locator(".ck-item .ck-link a[href]").count() == 42
