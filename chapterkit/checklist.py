@@ -95,7 +95,7 @@ class Checklist:
     def keys(self) -> list[str]:
         return [f"{s.id}/{i.id}" for s in self.sections for i in s.items]
 
-    def items(self) -> list[tuple[Section, Item]]:
+    def every_item(self) -> list[tuple[Section, Item]]:
         return [(s, i) for s in self.sections for i in s.items]
 
     @property
@@ -267,12 +267,14 @@ class _Reader:
     def item(self, node: yaml.Node, sid: str, before: list[Item]) -> Item:
         if not isinstance(node, yaml.MappingNode):
             raise self.fail(node, "an item must be a mapping with id, text and source")
-        keys = {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-        if "text" not in keys and "id" in keys:
-            raise self.fail(node, f"item {self._peek(node, 'id')!r} has no text")
-        fields = self.mapping(node, "an item", ("id", "text", "source"), ("link",))
+        fields = self.mapping(node, "an item", (), ("id", "text", "source", "link"))
+        if "id" not in fields:
+            raise self.fail(node, "an item has no 'id'")
         iid_node = fields["id"][1]
         iid = self.ident(iid_node, "item id")
+        for key in ("text", "source"):
+            if key not in fields:
+                raise self.fail(node, f"item {iid!r} has no {key}")
         for other in before:
             if other.id == iid:
                 raise self.fail(iid_node, f"item id {iid!r} is already used in section {sid!r} on line "
@@ -284,10 +286,6 @@ class _Reader:
             link = self.text(fields["link"][1], f"the link of item {iid!r}")
             link_line = fields["link"][1].start_mark.line + 1
         return Item(iid, text, source, link, node.start_mark.line + 1, link_line)
-
-    @staticmethod
-    def _peek(node: yaml.MappingNode, key: str) -> str:
-        return next((str(v.value) for k, v in node.value if getattr(k, "value", None) == key), "?")
 
 
 def parse(text: str, path: str) -> Checklist:
@@ -314,7 +312,7 @@ def load(path: Path, shown_as: str | None = None) -> Checklist:
 # ---------------------------------------------------------------------------------------------- identity
 def items_hash(checklist: Checklist) -> str:
     """A short hash of every item's section id, id and text: it changes whenever the items do."""
-    payload = [[s.id, i.id, i.text] for s, i in checklist.items()]
+    payload = [[s.id, i.id, i.text] for s, i in checklist.every_item()]
     digest = hashlib.sha256(json.dumps(payload, ensure_ascii=False, separators=(",", ":")).encode("utf-8"))
     return digest.hexdigest()[:HASH_LENGTH]
 
