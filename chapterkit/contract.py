@@ -16,6 +16,7 @@ Codes (each is covered by a fixture in ``tests/fixtures/contract/bad/``):
 - NB001 invalid notebook; NB002 over the size budget; NB003 code cell never executed; NB004 first cell is
   not a Markdown title; NB005 no ``## Checks`` with an assert; NB006 network access; NB007 disallowed import.
 - DRF001 placeholder text left in a chapter that is not a draft.
+- CHK001-CHK003 ``{checklist}`` files (``checklist_contract.py``).
 """
 
 from __future__ import annotations
@@ -35,7 +36,7 @@ from urllib.parse import urlparse
 import nbformat
 import yaml
 
-from chapterkit import bib, frontmatter, mdscan, toc
+from chapterkit import bib, checklist_contract, frontmatter, mdscan, toc
 from chapterkit.errors import Problem
 
 PLACEHOLDER = "TODO(chapter)"
@@ -100,6 +101,7 @@ CODES = {
     "NB006": "network access in notebook code",
     "NB007": "an import outside numpy, pandas, scipy, sklearn, matplotlib and the standard library",
     "DRF001": "placeholder text in a chapter that is not a draft",
+    **checklist_contract.CODES,
 }
 
 
@@ -675,6 +677,9 @@ class Checker:
         self.check_citations()
         self.check_terms()
         self.check_placeholders()
+        self.problems += checklist_contract.check(
+            self.root, {rel: page.text for rel, page in self.pages.items() if rel.endswith(".md")},
+            {label for page in self.pages.values() for _, label in page.labels})
         return sorted(set(self.problems), key=lambda p: (p.path, p.line, p.code, p.message))
 
 

@@ -334,5 +334,8 @@ def next_steps(p: Plan) -> str:
         "  5. make book    the strict build; then open _build/html/index.html",
         "  6. make test    everything CI runs",
         f"To publish, remove 'status: draft' from {p.chapter} (make check then refuses placeholders).",
+        "The chapter was added at the end of its part in _toc.yml: move its block if it belongs elsewhere,",
+        "and list the chapters to read first in path.prerequisites. A resource too large for one page becomes",
+        f"a folder, chapters/{p.slug}/index.md plus one page per part: CONTRIBUTING.md, 'The five-minute path'.",
         "CONTRIBUTING.md walks through the whole path.",
     ])
