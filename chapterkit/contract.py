@@ -17,6 +17,8 @@ Codes (each is covered by a fixture in ``tests/fixtures/contract/bad/``):
   not a Markdown title; NB005 no ``## Checks`` with an assert; NB006 network access; NB007 disallowed import.
 - DRF001 placeholder text left in a chapter that is not a draft.
 - CHK001-CHK003 ``{checklist}`` files (``checklist_contract.py``).
+- ADM001 an admonition that takes no title (``{warning}``, ``{note}``, ...) has text on its opening line,
+  which the build silently turns into its first paragraph.
 """
 
 from __future__ import annotations
@@ -45,6 +47,8 @@ LEVELS = ("beginner", "intermediate", "advanced")
 STATUSES = ("draft", "published")
 TOP_LEVEL_PAGES = ("intro.md", "glossary.md", "bibliography.md")
 NOTEBOOK_BUDGET = 300 * 1024
+# Admonitions whose title is fixed ("Warning", "Note"): text after the name is not a title but a paragraph.
+UNTITLED_ADMONITIONS = {"attention", "caution", "danger", "error", "hint", "important", "note", "tip", "warning"}
 MIN_ANSWERS = 5
 SUMMARY = "<summary>"
 SECTIONS = ("Why it matters", SUMMARY, "Key takeaways", "Common misreadings", "Hands-on",
@@ -102,6 +106,7 @@ CODES = {
     "NB007": "an import outside numpy, pandas, scipy, sklearn, matplotlib and the standard library",
     "DRF001": "placeholder text in a chapter that is not a draft",
     **checklist_contract.CODES,
+    "ADM001": "text on the opening line of an admonition that takes no title",
 }
 
 
@@ -235,12 +240,26 @@ class Checker:
         lines = list(mdscan.markup_lines(body, fm_lines + 1))
         page.labels = mdscan.labels(lines)
         page.roles = mdscan.roles(lines)
+        self.check_admonition_titles(rel, lines)
         slug = toc.chapter_slug(rel)
         if slug is None:
             return
         self.chapters[slug] = rel
         if data.get("status") == "draft":
             self.drafts.add(slug)
+
+    def check_admonition_titles(self, rel: str, lines: list[mdscan.Line]) -> None:
+        """``:::{warning} The misreading`` renders "Warning" as the title and the text as a paragraph: say so."""
+        for ln in lines:
+            opened = mdscan.directive_name(ln.text)
+            if opened is None or opened[2] not in UNTITLED_ADMONITIONS:
+                continue
+            rest = ln.text.split("}", 1)[1].strip() if "}" in ln.text else ""
+            if rest:
+                self.add(rel, ln.number, "ADM001",
+                         f"'{{{opened[2]}}}' takes no title, so {rest[:40]!r} would show as its first paragraph",
+                         f"write ':::{{admonition}} {rest[:40]}' with ':class: {opened[2]}' on the next line, "
+                         "or move the text into the box")
 
     def check_chapter(self, slug: str, rel: str) -> None:
         page = self.pages[rel]
