@@ -116,26 +116,43 @@ def _strip_inline(text: str) -> str:
     return SUBSTITUTION.sub(" ", text)
 
 
+# Directives whose body a reader never reads as prose (index entries, file lists), and directives whose argument
+# is a path or a key rather than a title.
+NO_PROSE_BODY = {"index", "toctree", "bibliography", "tableofcontents"}
+PATH_ARGUMENT = {"figure", "image", "include", "literalinclude", "checklist", "bibliography", "glossary", "index"}
+
+
 def prose_lines(markdown: str) -> Iterator[tuple[int, str | None]]:
     """(line number, prose) for each line of a MyST page; prose is None where a line breaks the flow of words
-    (blank, removed, a directive's fence). Front matter, code, comments, options and labels are left out."""
+    (blank, removed, a directive's fence). Front matter, code, comments, options, labels, index entries and
+    file arguments are left out."""
     body_start = 1
     match = FRONT_MATTER.match(markdown)
     if match:
         body_start = markdown.count("\n", 0, match.end()) + 1
         markdown = markdown[match.end():]
     kept = {line.number: line.text for line in mdscan.markup_lines(markdown, first_line=body_start)}
+    skipping: tuple[str, int] | None = None  # the fence of an open directive whose body is not prose
     for offset, _ in enumerate(markdown.splitlines()):
         number = body_start + offset
         text = kept.get(number)
+        if skipping is not None:
+            if text is not None and mdscan.closes(text, *skipping):
+                skipping = None
+            yield number, None
+            continue
         if text is None or not text.strip() or OPTION.match(text) or mdscan.LABEL.match(text):
             yield number, None
             continue
         fence = FENCE_OPEN.match(text)
         if fence:
             yield number, None  # a directive's title is a heading of its own: its words start a new segment
+            opened = mdscan.directive_name(text)
+            name = opened[2] if opened else ""
+            if opened and name in NO_PROSE_BODY:
+                skipping = (opened[0], opened[1])
             rest = text[fence.end():]
-            if rest.strip():
+            if rest.strip() and name not in PATH_ARGUMENT:
                 yield number, rest
                 yield number, None
             continue

@@ -87,6 +87,12 @@ resource:
 # {COPIED}
 ```
 
+:::{{index}} {COPIED}
+:::
+
+:::{{figure}} {COPIED.replace(' ', '-')}.png
+:::
+
 :::{{note}} Our note
 :class: {COPIED}
 Text `{COPIED}` and {{cite}}`he-wrote-each-count` and [our link](https://example.org/{COPIED.replace(' ', '-')}).
