@@ -211,7 +211,8 @@ class ChecklistDirective(SphinxDirective):
         number = 0
         for section in checklist.sections:
             sec = checklist_section(sid=section.id)
-            sec += checklist_legend("", nodes.Text(section.title), classes=["ck-section-title"])
+            sec += checklist_legend("", "", nodes.inline(text=section.title, support_smartquotes=False),
+                                    classes=["ck-section-title"])
             sec += checklist_status()
             for item in section.items:
                 number += 1
@@ -219,9 +220,10 @@ class ChecklistDirective(SphinxDirective):
                 node = checklist_item(key=f"{section.id}/{item.id}", domid=domid)
                 legend = checklist_legend("", classes=["ck-item-text"])
                 legend += nodes.inline(text=f"{number}. ", classes=["ck-num"])
-                legend += nodes.inline(text=item.text, classes=["ck-text"])
+                # No typographic quotes: the text stays the same as in the script's export and JSON.
+                legend += nodes.inline(text=item.text, classes=["ck-text"], support_smartquotes=False)
                 legend += nodes.Text(" ")
-                legend += nodes.inline(text=f"({item.source})", classes=["ck-source"])
+                legend += nodes.inline(text=f"({item.source})", classes=["ck-source"], support_smartquotes=False)
                 node += legend
                 node += checklist_choices(options=options, domid=domid)
                 if item.link:
