@@ -190,6 +190,8 @@ class ChecklistDirective(SphinxDirective):
         path = Path(absolute)
         shown = Path(rel).as_posix()
         self.env.note_dependency(absolute)
+        for asset in (JS, CSS):  # Sphinx copies static files only when a page is rebuilt: make an edit rebuild
+            self.env.note_dependency(str(STATIC / asset))
         if not path.is_file():
             logger.warning("{checklist}: checklist file not found: %s (the path is relative to the page)",
                            shown, location=(self.env.docname, self.lineno), type="chapterkit", subtype="checklist")
