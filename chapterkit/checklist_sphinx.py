@@ -129,7 +129,7 @@ def visit_results(self: Any, node: checklist_results) -> None:
 
 def depart_results(self: Any, node: checklist_results) -> None:
     self.body.append(
-        '</div>\n<div class="ck-tools" hidden>'
+        '</div>\n<div class="ck-tools" role="group" aria-label="Your answers: export, import, reset" hidden>'
         '<button type="button" class="ck-export-md">Export as Markdown</button>'
         '<button type="button" class="ck-export-json">Export JSON</button>'
         '<button type="button" class="ck-import">Import JSON</button>'

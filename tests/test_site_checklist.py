@@ -343,6 +343,9 @@ def test_min_of_sections_scores_minimum_and_band_from_file_url(browser, fixture_
             assert ref.band is not None and f"Band: {ref.band.label}." in overall
             current = tab.locator("tr.ck-band[aria-current='true']")
             assert current.count() == 1 and ref.band.label in current.inner_text()
+        tab.reload(wait_until="load")  # from file:// too, the answers are kept
+        tab.wait_for_selector(".ck.ck-ready")
+        assert checked(tab) == steps[-1]
         assert errors == []
     finally:
         ctx.close()
