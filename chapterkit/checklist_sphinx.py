@@ -121,8 +121,9 @@ def visit_status(self: Any, node: checklist_status) -> None:
 
 
 def visit_results(self: Any, node: checklist_results) -> None:
+    # The results are the reader's own, not content: search (Pagefind) leaves them out.
     self.body.append(
-        '<div class="ck-results">\n<p class="ck-results-title">Your results</p>\n'
+        '<div class="ck-results" data-pagefind-ignore>\n<p class="ck-results-title">Your results</p>\n'
         '<p class="ck-overall" aria-live="polite"></p>\n<div class="ck-summary">\n'
     )
 

@@ -197,6 +197,7 @@ def test_a_bad_or_malicious_import_is_refused_as_text(page, audit: ck.Checklist,
             "answers": {}, **payload}
     file = tmp_path / "evil.json"
     file.write_text(json.dumps(data), encoding="utf-8")
+    page.evaluate("document.querySelector('.ck-message').textContent = ''")  # so we wait for this import's
     page.set_input_files(".ck-import-file", str(file))
     page.wait_for_function("document.querySelector('.ck-message').textContent.startsWith('Not imported')")
     shown = page.inner_text(".ck-message")
