@@ -41,7 +41,7 @@
     return result;
   }
 
-  function problemsOf(data, answers, keys, values) {
+  function problemsOf(answers, keys, values) {
     const problems = [];
     for (const key of Object.keys(answers)) {
       if (!keys.has(key)) problems.push(`unknown item "${clip(key)}"`);
@@ -204,7 +204,7 @@
       }
       const given = parsed.answers;
       if (!given || typeof given !== "object" || Array.isArray(given)) return "Not imported: the file has no answers.";
-      const problems = problemsOf(data, given, keys, values);
+      const problems = problemsOf(given, keys, values);
       if (problems.length) {
         const more = problems.length > 3 ? ` and ${problems.length - 3} more` : "";
         return `Not imported: ${problems.slice(0, 3).join("; ")}${more}.`;
