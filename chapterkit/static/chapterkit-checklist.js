@@ -70,7 +70,10 @@
     })();
 
     function load() {
-      if (!storage) { say("This browser does not let the page keep your answers: export them before you leave."); return; }
+      if (!storage) {
+        say("This browser does not let the page keep your answers: export them before you leave.");
+        return;
+      }
       for (let i = storage.length - 1; i >= 0; i--) {  // answers to an older list of items are stale: drop them
         const key = storage.key(i);
         if (key && key.startsWith(base) && key !== data.storageKey) storage.removeItem(key);
@@ -196,8 +199,12 @@
     function importText(text) {
       let parsed;
       try { parsed = JSON.parse(text); } catch (e) { return "Not imported: the file is not valid JSON."; }
-      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return "Not imported: the file does not hold a checklist export.";
-      if (parsed.checklist !== data.id) return `Not imported: the file is for the checklist "${clip(parsed.checklist)}", not "${data.id}".`;
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+        return "Not imported: the file does not hold a checklist export.";
+      }
+      if (parsed.checklist !== data.id) {
+        return `Not imported: the file is for the checklist "${clip(parsed.checklist)}", not "${data.id}".`;
+      }
       if (parsed.hash !== data.hash) {
         return "Not imported: the file was exported from another version of this checklist (its items have changed "
           + "since), so its answers may not fit these items.";
