@@ -33,7 +33,7 @@ from typing import Any
 import yaml
 
 RULES = ("audit", "min-of-sections")
-ID = re.compile(r"^[a-z0-9][a-z0-9-]*$")
+ID = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
 HASH_LENGTH = 10
 AUDIT_VALUES = ("yes", "partly", "no", "na")
 AUDIT_OPEN = ("partly", "no")
@@ -163,7 +163,7 @@ class _Reader:
     def ident(self, node: yaml.Node, what: str) -> str:
         value = self.text(node, what)
         if not ID.match(value):
-            raise self.fail(node, f"{what} {value!r} must be lowercase letters, digits and hyphens")
+            raise self.fail(node, f"{what} {value!r} must be lowercase letters, digits, hyphens and underscores")
         return value
 
     def number(self, node: yaml.Node, what: str) -> float:

@@ -121,15 +121,16 @@ def visit_status(self: Any, node: checklist_status) -> None:
 
 
 def visit_results(self: Any, node: checklist_results) -> None:
+    # The results are the reader's own, not content: search (Pagefind) leaves them out.
     self.body.append(
-        '<div class="ck-results">\n<p class="ck-results-title">Your results</p>\n'
+        '<div class="ck-results" data-pagefind-ignore>\n<p class="ck-results-title">Your results</p>\n'
         '<p class="ck-overall" aria-live="polite"></p>\n<div class="ck-summary">\n'
     )
 
 
 def depart_results(self: Any, node: checklist_results) -> None:
     self.body.append(
-        '</div>\n<div class="ck-tools" hidden>'
+        '</div>\n<div class="ck-tools" role="group" aria-label="Your answers: export, import, reset" hidden>'
         '<button type="button" class="ck-export-md">Export as Markdown</button>'
         '<button type="button" class="ck-export-json">Export JSON</button>'
         '<button type="button" class="ck-import">Import JSON</button>'
@@ -190,6 +191,8 @@ class ChecklistDirective(SphinxDirective):
         path = Path(absolute)
         shown = Path(rel).as_posix()
         self.env.note_dependency(absolute)
+        for asset in (JS, CSS):  # Sphinx copies static files only when a page is rebuilt: make an edit rebuild
+            self.env.note_dependency(str(STATIC / asset))
         if not path.is_file():
             logger.warning("{checklist}: checklist file not found: %s (the path is relative to the page)",
                            shown, location=(self.env.docname, self.lineno), type="chapterkit", subtype="checklist")
@@ -211,7 +214,8 @@ class ChecklistDirective(SphinxDirective):
         number = 0
         for section in checklist.sections:
             sec = checklist_section(sid=section.id)
-            sec += checklist_legend("", nodes.Text(section.title), classes=["ck-section-title"])
+            sec += checklist_legend("", "", nodes.inline(text=section.title, support_smartquotes=False),
+                                    classes=["ck-section-title"])
             sec += checklist_status()
             for item in section.items:
                 number += 1
@@ -219,9 +223,10 @@ class ChecklistDirective(SphinxDirective):
                 node = checklist_item(key=f"{section.id}/{item.id}", domid=domid)
                 legend = checklist_legend("", classes=["ck-item-text"])
                 legend += nodes.inline(text=f"{number}. ", classes=["ck-num"])
-                legend += nodes.inline(text=item.text, classes=["ck-text"])
+                # No typographic quotes: the text stays the same as in the script's export and JSON.
+                legend += nodes.inline(text=item.text, classes=["ck-text"], support_smartquotes=False)
                 legend += nodes.Text(" ")
-                legend += nodes.inline(text=f"({item.source})", classes=["ck-source"])
+                legend += nodes.inline(text=f"({item.source})", classes=["ck-source"], support_smartquotes=False)
                 node += legend
                 node += checklist_choices(options=options, domid=domid)
                 if item.link:

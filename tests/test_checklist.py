@@ -4,6 +4,7 @@ strict build says about a broken checklist."""
 from __future__ import annotations
 
 import dataclasses
+import gzip
 import os
 import re
 import subprocess
@@ -185,3 +186,10 @@ def test_strict_build_names_the_yaml_line_of_a_dangling_link(broken_build: str) 
 def test_strict_build_refuses_one_checklist_id_on_two_pages(broken_build: str) -> None:
     assert re.search(r"[ab]\.yml:1: WARNING: \{checklist\}: checklist id 'test-rubric' is already used",
                      broken_build), broken_build
+
+
+def test_script_and_style_stay_under_10_kb_gzipped() -> None:
+    static = ROOT / "chapterkit" / "static"
+    sizes = {name: len(gzip.compress((static / name).read_bytes(), 9))
+             for name in ("chapterkit-checklist.js", "chapterkit-checklist.css")}
+    assert sum(sizes.values()) < 10 * 1024, sizes

@@ -41,7 +41,7 @@
     return result;
   }
 
-  function problemsOf(data, answers, keys, values) {
+  function problemsOf(answers, keys, values) {
     const problems = [];
     for (const key of Object.keys(answers)) {
       if (!keys.has(key)) problems.push(`unknown item "${clip(key)}"`);
@@ -70,7 +70,10 @@
     })();
 
     function load() {
-      if (!storage) { say("This browser does not let the page keep your answers: export them before you leave."); return; }
+      if (!storage) {
+        say("This browser does not let the page keep your answers: export them before you leave.");
+        return;
+      }
       for (let i = storage.length - 1; i >= 0; i--) {  // answers to an older list of items are stale: drop them
         const key = storage.key(i);
         if (key && key.startsWith(base) && key !== data.storageKey) storage.removeItem(key);
@@ -196,15 +199,19 @@
     function importText(text) {
       let parsed;
       try { parsed = JSON.parse(text); } catch (e) { return "Not imported: the file is not valid JSON."; }
-      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) return "Not imported: the file does not hold a checklist export.";
-      if (parsed.checklist !== data.id) return `Not imported: the file is for the checklist "${clip(parsed.checklist)}", not "${data.id}".`;
+      if (!parsed || typeof parsed !== "object" || Array.isArray(parsed)) {
+        return "Not imported: the file does not hold a checklist export.";
+      }
+      if (parsed.checklist !== data.id) {
+        return `Not imported: the file is for the checklist "${clip(parsed.checklist)}", not "${data.id}".`;
+      }
       if (parsed.hash !== data.hash) {
         return "Not imported: the file was exported from another version of this checklist (its items have changed "
           + "since), so its answers may not fit these items.";
       }
       const given = parsed.answers;
       if (!given || typeof given !== "object" || Array.isArray(given)) return "Not imported: the file has no answers.";
-      const problems = problemsOf(data, given, keys, values);
+      const problems = problemsOf(given, keys, values);
       if (problems.length) {
         const more = problems.length > 3 ? ` and ${problems.length - 3} more` : "";
         return `Not imported: ${problems.slice(0, 3).join("; ")}${more}.`;
