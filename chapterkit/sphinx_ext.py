@@ -17,7 +17,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from chapterkit import frontmatter, toc
+from chapterkit import frontmatter, search, toc
 from chapterkit.frontmatter import ChapterMeta
 
 KIND_LABEL = {"paper": "Paper", "course": "Course", "book": "Book", "article": "Article", "talk": "Talk"}
@@ -143,4 +143,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("at-a-glance", AtAGlance)
     app.add_directive("path-map", PathMap)
     app.connect("doctree-read", add_draft_banner)
+    search.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
