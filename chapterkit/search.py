@@ -20,6 +20,8 @@ loaded on first use.
 
 from __future__ import annotations
 
+import gzip
+import json
 import re
 import shutil
 import subprocess
@@ -221,6 +223,16 @@ def build_index(outdir: Path, language: str = "en") -> IndexReport:
     fresh.rename(bundle)  # the old index stays whole until the new one is complete
     words = re.search(r"Indexed (\d+) words", proc.stdout)
     return IndexReport(pages, int(words.group(1)) if words else 0, time.perf_counter() - start)
+
+
+def indexed_pages(outdir: Path) -> dict[str, str]:
+    """URL -> title of every page in the Pagefind index of ``outdir`` (read from its fragments)."""
+    pages = {}
+    for fragment in sorted((outdir / OUTPUT / "fragment").glob("*.pf_fragment")):
+        data = gzip.decompress(fragment.read_bytes())
+        record = json.loads(data.removeprefix(b"pagefind_dcd"))
+        pages[record["url"]] = record.get("meta", {}).get("title", "")
+    return pages
 
 
 def index_site(app: Sphinx, exception: Exception | None) -> None:
