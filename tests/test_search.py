@@ -290,3 +290,29 @@ def test_weights_in_the_script_agree_with_the_build() -> None:
     recap = re.search(r"const RECAP = ([0-9.]+);", script)
     assert defines and float(defines.group(1)) == search.DEFINES_WEIGHT
     assert recap and float(recap.group(1)) == search.RECAP_WEIGHT
+
+
+def test_results_link_inside_a_site_served_under_a_path(browser, built_book: BuildResult, tmp_path: Path) -> None:
+    """GitHub Pages serves a project's site under /<repository>/: results must keep that prefix."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    (tmp_path / "mlops-path").symlink_to(built_book.html, target_is_directory=True)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/mlops-path/chapters/cs329s/monitoring.html")
+        page.wait_for_function("() => window.chapterkitSearch")
+        urls = page.evaluate("async () => (await chapterkitSearch.find('glue code')).map(r => r.url)")
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert urls and urls[0] == "/mlops-path/chapters/technical-debt/anti-patterns.html#glue-code"
