@@ -21,6 +21,7 @@ loaded on first use.
 from __future__ import annotations
 
 import gzip
+import hashlib
 import json
 import re
 import shutil
@@ -251,7 +252,17 @@ def index_site(app: Sphinx, exception: Exception | None) -> None:
                 report.seconds)
 
 
+def fingerprint() -> str:
+    """A hash of this module and its static files. It is a config value of the html builder, so a change to the
+    weights or the script rewrites every page (and copies the script) even in an incremental build."""
+    digest = hashlib.sha256(Path(__file__).read_bytes())
+    for path in sorted(STATIC.iterdir()):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
 def setup(app: Sphinx) -> None:
+    app.add_config_value("chapterkit_search_fingerprint", fingerprint(), "html")
     app.connect("builder-inited", switch_off_sphinx_search)
     app.connect("doctree-resolved", mark_defining_blocks)
     app.connect("html-page-context", mark_body)
