@@ -118,7 +118,10 @@ def weighted_body(body: str, weight: float) -> str:
 
 
 def mark_body(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    if app.builder.format != "html" or pagename in NOT_INDEXED or not context.get("body"):
+    if app.builder.format != "html":
+        return
+    app.builder.chapterkit_pages_written = getattr(app.builder, "chapterkit_pages_written", 0) + 1  # type: ignore[attr-defined]
+    if pagename in NOT_INDEXED or not context.get("body"):
         return
     context["body"] = weighted_body(context["body"], page_weight(pagename))
 
@@ -238,6 +241,9 @@ def indexed_pages(outdir: Path) -> dict[str, str]:
 
 def index_site(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
+        return
+    if not getattr(app.builder, "chapterkit_pages_written", 0) and (Path(app.outdir) / OUTPUT / "pagefind.js").is_file():
+        logger.info("search: no page changed, the Pagefind index is up to date")
         return
     try:
         report = build_index(Path(app.outdir), (app.config.language or "en").split("_")[0])
