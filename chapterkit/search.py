@@ -6,9 +6,13 @@ How the pieces fit (DESIGN.md, decision 6):
   ``chapterkit-defines``: that is where the concept is explained.
 - ``html-page-context``: every content page's body is wrapped in ``<div data-pagefind-body>``, so Pagefind indexes
   the article text and never the navigation, header buttons or footers. Whole pages that restate concepts
-  (the glossary, notebooks, the bibliography) carry a lower ``data-pagefind-weight``; defining blocks a higher one.
-  The general index and the search page are not wrapped, so they are not indexed.
-- Sphinx's own search is switched off (no ``searchindex.js``, no ``searchtools.js`` on any page).
+  (the glossary, notebooks, the bibliography) and recap sections (takeaways, questions, a notebook's Checks)
+  carry a lower ``data-pagefind-weight``; defining blocks a higher one. The general index and the search page are
+  not wrapped, so they are not indexed.
+- Sphinx's own search is switched off: the builder writes no ``searchindex.js``, ``html-collect-pages`` adds our
+  search page (``_templates/search.html``), and the ``<script>`` tags for Sphinx's search that
+  pydata-sphinx-theme's ``layout.html`` writes into every head are taken out at ``build-finished`` (a
+  ``layout.html`` override that drops them from its ``extrahead`` block would make that step a no-op).
 - ``build-finished``: Pagefind (the binary of ``pagefind[bin]``, found through its Python package) indexes every
   wrapped page and writes ``_build/html/pagefind/``.
   Sphinx puts a section's id on ``<section>``; Pagefind splits a page into sections at headings that carry an
