@@ -2,7 +2,8 @@
 
 Prints: clean build (execution off) beside the same build with execute_notebooks: force; no-op rebuild; rebuild
 after editing one chapter; each notebook's run time and the total; a chapter page's weight (raw and gzipped, from
-the browser's network events) and the search index size; the test suite's wall time.
+the browser's network events); the search index build time, size and the bytes a search fetches; the test
+suite's wall time.
 
 Usage: python benchmarks/bench.py [--skip-tests] [--skip-force]
 """
@@ -114,8 +115,48 @@ def bench_page_weight(html: Path) -> None:
     row("bytes, gzipped", f"{gz:,} ({gz / 1024:.0f} KiB)")
     row("largest", ", ".join(f"{u.rsplit('/', 1)[-1].split('?')[0]} {len(b) / 1024:.0f} KiB" for u, b in biggest))
     row("theme default, for comparison", THEME_DEFAULT_PAGE)
-    index = html / "searchindex.js"
-    row("search index (searchindex.js)", f"{index.stat().st_size:,} bytes")
+
+
+SEARCH_QUERIES = ["feature store", "KS test", "pipeline jungles", "why are hidden feedback loops hard to find",
+                  "A/B testing"]
+
+
+def bench_search(html: Path) -> None:
+    """The Pagefind index: its build time, its size, and the bytes a search fetches (cold, then warm)."""
+    from playwright.sync_api import sync_playwright
+
+    from chapterkit import search
+
+    print("Search (Pagefind)")
+    runs = [search.build_index(html) for _ in range(3)]
+    row("index build (best of 3)", f"{min(r.seconds for r in runs):6.2f} s  ({runs[0].pages} pages, "
+        f"{runs[0].words:,} distinct words)")
+    bundle = sum(p.stat().st_size for p in (html / search.OUTPUT).rglob("*") if p.is_file())
+    row("index bundle on disk (all of it)", f"{bundle:,} bytes")
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    cold, warm = [], []
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
+                                     args=["--headless", "--no-sandbox", "--disable-gpu",
+                                           "--disable-background-networking"])
+        for query in SEARCH_QUERIES:
+            context = browser.new_context()
+            page = context.new_page()
+            fetched: list[int] = []
+            page.on("response", lambda r, got=fetched: "/pagefind/" in r.url and r.ok and got.append(len(r.body())))
+            page.goto(f"http://127.0.0.1:{server.server_address[1]}/{CHAPTER_PAGE}", wait_until="load")
+            page.wait_for_function("() => window.chapterkitSearch")
+            page.evaluate("q => chapterkitSearch.find(q)", query)
+            cold.append(sum(fetched))
+            before = sum(fetched)
+            page.evaluate("q => chapterkitSearch.find(q)", "model compression")
+            warm.append(sum(fetched) - before)
+            context.close()
+        browser.close()
+    server.shutdown()
+    row("bytes fetched by a first search (median, max)", f"{sorted(cold)[len(cold) // 2]:,}, {max(cold):,}")
+    row("bytes fetched by a next search (median, max)", f"{sorted(warm)[len(warm) // 2]:,}, {max(warm):,}")
 
 
 def bench_tests() -> None:
@@ -138,6 +179,7 @@ def main() -> int:
         html = bench_builds(work, force=not args.skip_force)
         bench_notebooks(work)
         bench_page_weight(html)
+        bench_search(html)
     if not args.skip_tests:
         bench_tests()
     return 0

@@ -19,6 +19,8 @@ Codes (each is covered by a fixture in ``tests/fixtures/contract/bad/``):
 - CHK001-CHK003 ``{checklist}`` files (``checklist_contract.py``).
 - ADM001 an admonition that takes no title (``{warning}``, ``{note}``, ...) has text on its opening line,
   which the build silently turns into its first paragraph.
+- SRCH001 a published chapter has no search query file ``tests/search-queries/<slug>.yml``, an unreadable one,
+  or fewer than ``MIN_SEARCH_QUERIES`` queries.
 """
 
 from __future__ import annotations
@@ -107,6 +109,7 @@ CODES = {
     "DRF001": "placeholder text in a chapter that is not a draft",
     **checklist_contract.CODES,
     "ADM001": "text on the opening line of an admonition that takes no title",
+    "SRCH001": "a published chapter has too few search queries in tests/search-queries/<slug>.yml",
 }
 
 
@@ -699,7 +702,40 @@ class Checker:
         self.problems += checklist_contract.check(
             self.root, {rel: page.text for rel, page in self.pages.items() if rel.endswith(".md")},
             {label for page in self.pages.values() for _, label in page.labels})
+        self.problems += search_query_problems(self.root, self.chapters, self.drafts)
         return sorted(set(self.problems), key=lambda p: (p.path, p.line, p.code, p.message))
+
+
+MIN_SEARCH_QUERIES = 10
+SEARCH_QUERIES = "tests/search-queries"
+
+
+def search_query_problems(root: Path, chapters: dict[str, str], drafts: set[str]) -> list[Problem]:
+    """SRCH001: each published chapter has learner queries for the search tests (``tests/test_search.py``)."""
+    problems = []
+    for slug, rel in sorted(chapters.items()):
+        if slug in drafts:
+            continue
+        queries = f"{SEARCH_QUERIES}/{slug}.yml"
+        fix = (f"list in {queries} at least {MIN_SEARCH_QUERIES} learner queries like {{q: \"a term\", "
+               f"page: {rel[:-3]}.html, anchor: section-id}}, then run: pytest tests/test_search.py")
+        path = root / queries
+        if not path.is_file():
+            problems.append(Problem(rel, 1, "SRCH001", f"chapter '{slug}' has no search queries", fix))
+            continue
+        try:
+            entries = yaml.safe_load(path.read_text(encoding="utf-8")) or []
+        except yaml.YAMLError as error:
+            mark = getattr(error, "problem_mark", None)
+            problems.append(Problem(queries, mark.line + 1 if mark else 1, "SRCH001",
+                                    f"not valid YAML: {getattr(error, 'problem', error)}", fix))
+            continue
+        valid = [e for e in entries if isinstance(e, dict) and e.get("q") and e.get("page")] \
+            if isinstance(entries, list) else []
+        if len(valid) < MIN_SEARCH_QUERIES:
+            problems.append(Problem(queries, 1, "SRCH001", f"{len(valid)} search queries with q and page, "
+                                    f"at least {MIN_SEARCH_QUERIES} needed", fix))
+    return problems
 
 
 def _front_matter_length(text: str) -> int:

@@ -17,7 +17,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from chapterkit import checklist_sphinx, frontmatter, toc
+from chapterkit import checklist_sphinx, frontmatter, search, toc
 from chapterkit.frontmatter import ChapterMeta
 
 KIND_LABEL = {"paper": "Paper", "course": "Course", "book": "Book", "article": "Article", "talk": "Talk"}
@@ -144,4 +144,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("path-map", PathMap)
     app.connect("doctree-read", add_draft_banner)
     checklist_sphinx.setup(app)  # the {checklist} directive
+    search.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -16,87 +15,6 @@ CONSOLE_ALLOW = [
     # sphinx-thebe 0.3.1 writes its configuration script twice on every page.
     re.compile(r"Identifier 'THEBE_JS_URL' has already been declared"),
 ]
-
-# A search for each concept must list the page that explains it among the first results.
-SEARCH_TOP = 5
-TD = "chapters/technical-debt"
-CS = "chapters/cs329s"
-SEARCH_EXPECTATIONS: list[tuple[str, str]] = [
-    ("learning path", "intro.html"),
-    # Hidden Technical Debt: each of the paper's section and subsection names finds the page that summarizes it.
-    ("technical debt", f"{TD}/index.html"),
-    ("Complex Models Erode Boundaries", f"{TD}/eroding-boundaries.html"),
-    ("Entanglement", f"{TD}/eroding-boundaries.html"),
-    ("CACE", f"{TD}/eroding-boundaries.html"),
-    ("Correction Cascades", f"{TD}/eroding-boundaries.html"),
-    ("Undeclared Consumers", f"{TD}/eroding-boundaries.html"),
-    ("Unstable Data Dependencies", f"{TD}/data-dependencies.html"),
-    ("Underutilized Data Dependencies", f"{TD}/data-dependencies.html"),
-    ("legacy features", f"{TD}/data-dependencies.html"),
-    ("bundled features", f"{TD}/data-dependencies.html"),
-    ("epsilon-feature", f"{TD}/data-dependencies.html"),
-    ("Static Analysis of Data Dependencies", f"{TD}/data-dependencies.html"),
-    ("Direct Feedback Loops", f"{TD}/feedback-loops.html"),
-    ("Hidden Feedback Loops", f"{TD}/feedback-loops.html"),
-    ("Glue Code", f"{TD}/anti-patterns.html"),
-    ("Pipeline Jungles", f"{TD}/anti-patterns.html"),
-    ("Dead Experimental Codepaths", f"{TD}/anti-patterns.html"),
-    ("Abstraction Debt", f"{TD}/anti-patterns.html"),
-    ("Common Smells", f"{TD}/anti-patterns.html"),
-    ("Multiple-Language Smell", f"{TD}/anti-patterns.html"),
-    ("Configuration Debt", f"{TD}/configuration-debt.html"),
-    ("Fixed Thresholds in Dynamic Systems", f"{TD}/changing-world.html"),
-    ("Monitoring and Testing", f"{TD}/changing-world.html"),
-    ("Prediction Bias", f"{TD}/changing-world.html"),
-    ("Action Limits", f"{TD}/changing-world.html"),
-    ("Up-Stream Producers", f"{TD}/changing-world.html"),
-    ("Data Testing Debt", f"{TD}/other-debt-and-conclusions.html"),
-    ("Reproducibility Debt", f"{TD}/other-debt-and-conclusions.html"),
-    ("Process Management Debt", f"{TD}/other-debt-and-conclusions.html"),
-    ("Cultural Debt", f"{TD}/other-debt-and-conclusions.html"),
-    ("Measuring Debt and Paying it Off", f"{TD}/other-debt-and-conclusions.html"),
-    # CS 329S: each module's key concepts find that module's page.
-    ("Machine Learning Systems Design", f"{CS}/index.html"),
-    ("ML in research versus production", f"{CS}/ml-production-fundamentals.html"),
-    ("latency", f"{CS}/ml-production-fundamentals.html"),
-    ("throughput", f"{CS}/ml-production-fundamentals.html"),
-    ("OLTP", f"{CS}/data-engineering.html"),
-    ("ETL", f"{CS}/data-engineering.html"),
-    ("column-major format", f"{CS}/data-engineering.html"),
-    ("stream processing", f"{CS}/data-engineering.html"),
-    ("reservoir sampling", f"{CS}/training-data.html"),
-    ("stratified sampling", f"{CS}/training-data.html"),
-    ("weak supervision", f"{CS}/training-data.html"),
-    ("class imbalance", f"{CS}/training-data.html"),
-    ("data leakage", f"{CS}/feature-engineering.html"),
-    ("hashing trick", f"{CS}/feature-engineering.html"),
-    ("feature crossing", f"{CS}/feature-engineering.html"),
-    ("experiment tracking", f"{CS}/model-development.html"),
-    ("model calibration", f"{CS}/model-development.html"),
-    ("slice-based evaluation", f"{CS}/model-development.html"),
-    ("perturbation test", f"{CS}/model-development.html"),
-    ("batch prediction", f"{CS}/deployment.html"),
-    ("online prediction", f"{CS}/deployment.html"),
-    ("model compression", f"{CS}/deployment.html"),
-    ("knowledge distillation", f"{CS}/deployment.html"),
-    ("covariate shift", f"{CS}/monitoring.html"),
-    ("label shift", f"{CS}/monitoring.html"),
-    ("concept drift", f"{CS}/monitoring.html"),
-    ("alert fatigue", f"{CS}/monitoring.html"),
-    ("observability", f"{CS}/monitoring.html"),
-    ("continual learning", f"{CS}/continual-learning.html"),
-    ("stateful training", f"{CS}/continual-learning.html"),
-    ("shadow deployment", f"{CS}/continual-learning.html"),
-    ("canary release", f"{CS}/continual-learning.html"),
-    ("bandits", f"{CS}/continual-learning.html"),
-    ("feature store", f"{CS}/infrastructure.html"),
-    ("model store", f"{CS}/infrastructure.html"),
-    ("orchestrator", f"{CS}/infrastructure.html"),
-    ("build versus buy", f"{CS}/infrastructure.html"),
-    ("responsible AI", f"{CS}/human-side.html"),
-    ("end-to-end data scientist", f"{CS}/human-side.html"),
-]
-
 
 def content_pages(html: Path) -> list[str]:
     """Every page a reader can reach: skips theme assets and the root redirect to intro.html."""
@@ -130,33 +48,6 @@ def test_every_page_loads_without_console_errors(browser, site: str, pages: list
     context.close()
     real = [e for e in errors if not any(rx.search(e) for rx in CONSOLE_ALLOW)]
     assert real == [], "console errors:\n" + "\n".join(real)
-
-
-def search_results(page, site: str, query: str) -> list[str]:
-    page.goto(f"{site}/search.html?q={urllib.parse.quote(query)}", wait_until="load")
-    page.wait_for_function(
-        "() => { const s = document.querySelector('#search-results');"
-        " return s && /Search finished|did not match/.test(s.innerText); }",
-        timeout=20_000,
-    )
-    hrefs = page.eval_on_selector_all("#search-results ul.search li a", "els => els.map(e => e.href)")
-    return [urllib.parse.urlsplit(h).path.lstrip("/") for h in hrefs]
-
-
-@pytest.fixture(scope="module")
-def search_page(browser):
-    """One tab for all the searches. Icons and fonts play no part in search: skip them, to save time."""
-    context = browser.new_context()
-    context.route(re.compile(r"(fontawesome.*\.js|\.woff2?|\.png|\.svg)(\?.*)?$"), lambda route: route.abort())
-    page = context.new_page()
-    yield page
-    context.close()
-
-
-@pytest.mark.parametrize(("query", "expected"), SEARCH_EXPECTATIONS, ids=[q for q, _ in SEARCH_EXPECTATIONS])
-def test_search_finds_each_concept(search_page, site: str, query: str, expected: str) -> None:
-    results = search_results(search_page, site, query)
-    assert expected in results[:SEARCH_TOP], f"search for {query!r}: {expected} not in the first {SEARCH_TOP}: {results[:10]}"
 
 
 def test_navigation_works_on_a_phone(browser, site: str) -> None:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from tool_helpers import FIXTURES
 
+from chapterkit import search
+
 SLUG = "scaffolding-fixture-resource"
 TITLE = "Scaffolding Fixture Resource"
 NEW = ["-m", "chapterkit", "new", "--title", TITLE, "--kind", "paper",
@@ -68,8 +70,8 @@ def scaffold_and_verify(book: Path) -> None:
     assert f'href="chapters/{SLUG}.html"' in sidebar and TITLE in sidebar, "not in the navigation"
     path_map = intro.split("chapterkit-path-map", 1)[1].split("</main>", 1)[0]
     assert f'href="chapters/{SLUG}.html#{SLUG}"' in path_map and TITLE in path_map, "not on the path map"
-    search = (html / "searchindex.js").read_text()
-    assert f'"{TITLE}"' in search, "title not in the search index"
+    indexed = search.indexed_pages(html)
+    assert indexed.get(f"/chapters/{SLUG}.html") == TITLE, "not in the search index"
     page = (html / "chapters" / f"{SLUG}.html").read_text()
     assert "chapterkit-draft" in page and "At a glance" in page
 
@@ -87,4 +89,6 @@ def test_new_chapter_end_to_end_in_the_mini_book(repo_copy: Path) -> None:
         shutil.copytree(FIXTURES / "base" / folder, repo_copy / folder)
     for name in MINI_BOOK_CONTENT:
         shutil.copyfile(FIXTURES / "base" / name, repo_copy / name)
+    shutil.rmtree(repo_copy / "tests" / "search-queries")
+    shutil.copytree(FIXTURES / "base" / "tests" / "search-queries", repo_copy / "tests" / "search-queries")
     scaffold_and_verify(repo_copy)

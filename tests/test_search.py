@@ -1,0 +1,318 @@
+"""The book's search (Pagefind, built by the book build; chapterkit/search.py and chapterkit-search.js).
+
+The query set lives in tests/search-queries/: one YAML file per chapter (named by its slug) and general.yml for
+the book's general pages. Each entry is ``{q: what a learner types, page: the page that explains it, anchor:
+its section}`` (anchor optional); an entry the search does not get right yet carries ``xfail: why``.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from bookhelpers import ROOT, BuildResult
+
+from chapterkit import search
+
+pytestmark = pytest.mark.site
+
+QUERIES_DIR = ROOT / "tests" / "search-queries"
+FIRST_RESULT_RATE = 0.95
+MIN_CHAPTER_QUERIES = {"technical-debt": 25, "cs329s": 25}
+THEME_TEXT = re.compile(r"Repository|Open issue|Contents|Ctrl\+K|Skip to main|Color mode|Download")
+
+
+def load_queries() -> list[dict[str, Any]]:
+    entries = []
+    for path in sorted(QUERIES_DIR.glob("*.yml")):
+        for entry in yaml.safe_load(path.read_text(encoding="utf-8")) or []:
+            entries.append({**entry, "file": path.stem})
+    return entries
+
+
+QUERIES = load_queries()
+
+
+def _param(entry: dict[str, Any]) -> Any:
+    marks = [pytest.mark.xfail(strict=True, reason=entry["xfail"])] if entry.get("xfail") else []
+    return pytest.param(entry, id=f"{entry['file']}:{entry['q']}", marks=marks)
+
+
+def expected_url(entry: dict[str, Any]) -> str:
+    return "/" + entry["page"] + (f"#{entry['anchor']}" if entry.get("anchor") else "")
+
+
+def is_hit(entry: dict[str, Any], results: list[dict[str, Any]]) -> bool:
+    if not results:
+        return False
+    first = results[0]["url"]
+    if first.split("#")[0] != "/" + entry["page"]:
+        return False
+    return not entry.get("anchor") or first == expected_url(entry)
+
+
+@pytest.fixture(scope="module")
+def tab(browser, site: str) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    page.goto(f"{site}/intro.html", wait_until="load")
+    page.wait_for_function("() => window.chapterkitSearch")
+    yield page
+    context.close()
+
+
+@pytest.fixture(scope="module")
+def answers(tab) -> dict[str, list[dict[str, Any]]]:
+    """Every query of the set, searched in one page through the same function the search box uses."""
+    queries = sorted({entry["q"] for entry in QUERIES})
+    found = tab.evaluate(
+        "async (qs) => { const out = {}; for (const q of qs) out[q] = await chapterkitSearch.find(q, 3);"
+        " return out; }", queries)
+    return found
+
+
+def test_query_files_are_well_formed(built_book: BuildResult) -> None:
+    """Every entry names a built page and, if it gives one, a section id of that page; each chapter has enough."""
+    problems = []
+    for entry in QUERIES:
+        where = f"tests/search-queries/{entry['file']}.yml: {entry.get('q')!r}"
+        if set(entry) - {"q", "page", "anchor", "xfail", "file"} or not entry.get("q") or not entry.get("page"):
+            problems.append(f"{where}: needs q and page (anchor, xfail optional), has {sorted(entry)}")
+            continue
+        html = built_book.html / entry["page"]
+        if not html.is_file():
+            problems.append(f"{where}: no page {entry['page']}")
+        elif entry.get("anchor") and f'id="{entry["anchor"]}"' not in html.read_text(encoding="utf-8"):
+            problems.append(f"{where}: {entry['page']} has no section #{entry['anchor']}")
+    counts = {slug: sum(e["file"] == slug for e in QUERIES) for slug in MIN_CHAPTER_QUERIES}
+    problems += [f"{slug}.yml has {n} queries, needs {MIN_CHAPTER_QUERIES[slug]}"
+                 for slug, n in counts.items() if n < MIN_CHAPTER_QUERIES[slug]]
+    assert problems == []
+    assert sum(counts.values()) >= 60
+
+
+@pytest.mark.parametrize("entry", [_param(e) for e in QUERIES])
+def test_query_lands_on_the_explaining_section(answers, entry: dict[str, Any]) -> None:
+    results = answers[entry["q"]]
+    got = [r["url"] for r in results]
+    assert is_hit(entry, results), f"search for {entry['q']!r}: first result should be {expected_url(entry)}, got {got}"
+
+
+def test_first_result_rate(answers) -> None:
+    misses = [f"{e['q']!r}: want {expected_url(e)}, got {answers[e['q']][0]['url'] if answers[e['q']] else None}"
+              for e in QUERIES if not is_hit(e, answers[e["q"]])]
+    rate = 1 - len(misses) / len(QUERIES)
+    assert rate >= FIRST_RESULT_RATE, f"first-result rate {rate:.1%} < {FIRST_RESULT_RATE:.0%}:\n" + "\n".join(misses)
+
+
+def test_short_terms_plurals_and_hyphens_are_found(answers) -> None:
+    """The field's short forms and inflections find pages at all (their exact targets are in the query set)."""
+    for query in ["KS test", "PSI", "A/B testing", "ε-features", "feature stores", "multiple-language smell"]:
+        assert answers[query], f"nothing found for {query!r}"
+    assert answers["feature stores"][0]["page"] == answers["feature store"][0]["page"]
+
+
+def test_excerpts_show_article_text(answers) -> None:
+    for query in ["glue code", "covariate shift", "technical debt"]:
+        for result in answers[query]:
+            for section in result["sections"]:
+                text = re.sub(r"</?mark>", "", section["excerpt"])
+                assert "<mark>" in section["excerpt"], f"{query!r}: excerpt without a highlight: {text!r}"
+                assert not THEME_TEXT.search(text), f"{query!r}: theme text in the excerpt: {text!r}"
+
+
+def test_excerpt_markup_is_never_parsed_as_html(tab) -> None:
+    made = tab.evaluate(
+        "() => { const box = document.createElement('p');"
+        " box.append(...chapterkitSearch.excerptNodes('&lt;img src=x onerror=alert(1)&gt; <img src=y> <mark>hit</mark>'));"
+        " return {imgs: box.querySelectorAll('img').length, marks: box.querySelectorAll('mark').length,"
+        " text: box.textContent}; }")
+    assert made == {"imgs": 0, "marks": 1, "text": "<img src=x onerror=alert(1)> <img src=y> hit"}
+
+
+def _open_dialog(page, query: str) -> None:
+    page.keyboard.press("Control+K")
+    page.locator("#chapterkit-search-input").wait_for(state="visible", timeout=5_000)
+    page.keyboard.type(query)
+    # Results come as the reader types: wait for those of the whole query, not of its first letters.
+    page.locator("#chapterkit-search-status").filter(has_text=f"found for “{query}”").wait_for(timeout=10_000)
+
+
+@pytest.fixture
+def fresh(browser) -> Iterator[Any]:
+    context = browser.new_context()
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+def test_results_as_you_type_with_page_section_and_excerpt(fresh, site: str) -> None:
+    fresh.goto(f"{site}/chapters/technical-debt/index.html", wait_until="load")
+    url = fresh.url
+    _open_dialog(fresh, "pipeline jungles")  # no Enter
+    assert fresh.url == url
+    first = fresh.locator("#chapterkit-search-results .chapterkit-result").first
+    assert first.locator(".chapterkit-result-page").inner_text() == "ML-System Anti-Patterns"
+    section = first.locator("a.chapterkit-result-section").first
+    assert section.get_attribute("href").endswith("/chapters/technical-debt/anti-patterns.html#pipeline-jungles")
+    assert section.locator(".chapterkit-result-heading").inner_text() == "Pipeline jungles"
+    assert section.locator("mark").count() >= 1
+
+
+def test_keyboard_navigation(fresh, site: str) -> None:
+    fresh.goto(f"{site}/intro.html", wait_until="load")
+    _open_dialog(fresh, "glue code")
+    links = fresh.locator("#chapterkit-search-results a")
+    fresh.keyboard.press("ArrowDown")
+    assert links.first.evaluate("a => a === document.activeElement")
+    fresh.keyboard.press("ArrowDown")
+    assert links.nth(1).evaluate("a => a === document.activeElement")
+    fresh.keyboard.press("ArrowUp")
+    fresh.keyboard.press("ArrowUp")
+    assert fresh.evaluate("() => document.activeElement.id") == "chapterkit-search-input"
+    fresh.keyboard.press("ArrowDown")
+    target = links.first.evaluate("a => a.href")
+    fresh.keyboard.press("Enter")
+    fresh.wait_for_url(target, timeout=10_000)
+    assert fresh.url == target
+    fresh.keyboard.press("Control+K")
+    assert fresh.locator("#chapterkit-search-input").is_visible()
+    fresh.keyboard.press("Escape")
+    assert not fresh.locator("#chapterkit-search-dialog").is_visible()
+
+
+def test_enter_goes_to_the_first_result(fresh, site: str) -> None:
+    fresh.goto(f"{site}/intro.html", wait_until="load")
+    _open_dialog(fresh, "correction cascades")
+    fresh.keyboard.press("Enter")
+    fresh.wait_for_url(re.compile(r"eroding-boundaries\.html#correction-cascades$"), timeout=10_000)
+
+
+def test_search_page_keeps_shared_links_working(fresh, site: str) -> None:
+    fresh.goto(f"{site}/search.html?q=hidden%20feedback%20loops", wait_until="load")
+    first = fresh.locator(".chapterkit-results .chapterkit-result a").first
+    first.wait_for(timeout=10_000)
+    assert first.get_attribute("href").endswith("/chapters/technical-debt/feedback-loops.html#hidden-feedback-loops")
+    assert fresh.locator("#chapterkit-search-page-input").input_value() == "hidden feedback loops"
+    fresh.locator("#chapterkit-search-page-input").fill("glue code")
+    fresh.wait_for_function("() => location.search === '?q=glue+code'")
+    fresh.locator(".chapterkit-results a[href*='anti-patterns.html#glue-code']").first.wait_for(timeout=10_000)
+
+
+@pytest.mark.parametrize(("mode", "width"), [("light", 1280), ("dark", 1280), ("dark", 390)])
+def test_open_search_has_no_accessibility_violations(browser, site: str, axe_source: str, mode: str,
+                                                      width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=width < 500)
+    page = context.new_page()
+    page.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+    page.goto(f"{site}/chapters/cs329s/monitoring.html", wait_until="load")
+    assert page.evaluate("() => document.documentElement.dataset.theme") == mode
+    page.locator(".chapterkit-search-open:visible").first.click()
+    page.locator("#chapterkit-search-input").wait_for(state="visible")
+    page.keyboard.type("covariate shift")
+    page.locator("#chapterkit-search-results .chapterkit-result").first.wait_for(timeout=10_000)
+    page.add_script_tag(content=axe_source)
+    violations = page.evaluate(
+        "async () => (await axe.run(document.getElementById('chapterkit-search-dialog'), {runOnly: {type: 'tag',"
+        " values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations"
+        ".map(v => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. ${v.nodes[0].target}`)")
+    box = page.locator("#chapterkit-search-dialog").bounding_box()
+    context.close()
+    assert violations == []
+    assert box is not None and box["width"] <= width, f"the dialog overflows a {width} px screen: {box}"
+
+
+@pytest.mark.parametrize("width", [1280, 390])
+def test_one_search_box_on_desktop_and_phone(browser, site: str, width: int) -> None:
+    context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=width < 500)
+    page = context.new_page()
+    page.goto(f"{site}/chapters/cs329s/monitoring.html", wait_until="load")
+    visible = page.locator(".chapterkit-search-open:visible").count()
+    header = page.locator("#pst-header").bounding_box()
+    old_boxes = page.locator(".search-button__button, #pst-search-dialog, form.bd-search").count()
+    icon_fonts = page.locator(".chapterkit-search-open i").count()
+    context.close()
+    assert visible == 1, f"{visible} search boxes visible at {width} px"
+    assert old_boxes == 0 and icon_fonts == 0
+    assert header is None or header["height"] < 8, f"an empty header bar is shown: {header}"
+
+
+def test_from_a_file_url_search_says_to_serve_the_site(fresh, built_book: BuildResult) -> None:
+    errors: list[str] = []
+    fresh.on("console", lambda m: m.type == "error" and "THEBE_JS_URL" not in m.text and errors.append(m.text))
+    fresh.on("requestfailed", lambda r: "pagefind" in r.url and errors.append(f"request failed: {r.url}"))
+    fresh.goto((built_book.html / "intro.html").as_uri(), wait_until="load")
+    fresh.keyboard.press("Control+K")
+    fresh.locator("#chapterkit-search-input").wait_for(state="visible")
+    fresh.keyboard.type("glue code")
+    status = fresh.locator("#chapterkit-search-status")
+    status.filter(has_text="make serve").wait_for(timeout=5_000)
+    assert "served" in status.inner_text()
+    assert errors == []
+
+
+def test_no_page_loads_sphinx_search_and_pagefind_loads_on_first_use(built_book: BuildResult, fresh,
+                                                                      site: str) -> None:
+    html = built_book.html
+    assert not (html / "searchindex.js").exists()
+    loading = [p.relative_to(html).as_posix() for p in html.rglob("*.html")
+               if re.search(r"searchindex\.js|searchtools\.js", p.read_text(encoding="utf-8"))]
+    assert loading == []
+    requests: list[str] = []
+    fresh.on("request", lambda r: requests.append(r.url))
+    fresh.goto(f"{site}/chapters/cs329s/monitoring.html", wait_until="load")
+    assert not [u for u in requests if "/pagefind/" in u], "Pagefind should load only when the reader searches"
+    _open_dialog(fresh, "alert fatigue")
+    assert any(u.endswith("/pagefind/pagefind.js") for u in requests)
+
+
+def test_only_article_bodies_are_indexed(built_book: BuildResult) -> None:
+    html = built_book.html
+    for name in ["genindex.html", "search.html", "index.html"]:
+        assert "data-pagefind-body" not in (html / name).read_text(encoding="utf-8"), name
+    page = (html / "chapters/technical-debt/anti-patterns.html").read_text(encoding="utf-8")
+    assert page.count("data-pagefind-body") == 1
+    article = page.index('<article class="bd-article">')
+    assert article < page.index("data-pagefind-body") < page.index("</article>")
+    glossary = (html / "glossary.html").read_text(encoding="utf-8")
+    assert f'data-pagefind-weight="{search.LOW_WEIGHT["glossary"]:g}"' in glossary
+    assert f'data-pagefind-weight="{search.DEFINES_WEIGHT:g}"' in page  # main index entries of the page
+    assert (html / "pagefind" / "pagefind.js").stat().st_size > 10_000
+
+
+def test_weights_in_the_script_agree_with_the_build() -> None:
+    script = (Path(search.__file__).parent / "static" / "chapterkit-search.js").read_text(encoding="utf-8")
+    defines = re.search(r"const DEFINES = ([0-9.]+);", script)
+    recap = re.search(r"const RECAP = ([0-9.]+);", script)
+    assert defines and float(defines.group(1)) == search.DEFINES_WEIGHT
+    assert recap and float(recap.group(1)) == search.RECAP_WEIGHT
+
+
+def test_results_link_inside_a_site_served_under_a_path(browser, built_book: BuildResult, tmp_path: Path) -> None:
+    """GitHub Pages serves a project's site under /<repository>/: results must keep that prefix."""
+    import functools
+    import threading
+    from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+
+    (tmp_path / "mlops-path").symlink_to(built_book.html, target_is_directory=True)
+
+    class Quiet(SimpleHTTPRequestHandler):
+        def log_message(self, format: str, *args: object) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(Quiet, directory=str(tmp_path)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        page = browser.new_page()
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/mlops-path/chapters/cs329s/monitoring.html")
+        page.wait_for_function("() => window.chapterkitSearch")
+        urls = page.evaluate("async () => (await chapterkitSearch.find('glue code')).map(r => r.url)")
+        page.close()
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert urls and urls[0] == "/mlops-path/chapters/technical-debt/anti-patterns.html#glue-code"
