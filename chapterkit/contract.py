@@ -44,6 +44,7 @@ LEVELS = ("beginner", "intermediate", "advanced")
 STATUSES = ("draft", "published")
 TOP_LEVEL_PAGES = ("intro.md", "glossary.md", "bibliography.md")
 NOTEBOOK_BUDGET = 300 * 1024
+SUMMARY_MAX = 160  # characters: one line on a path-map card
 MIN_ANSWERS = 5
 SUMMARY = "<summary>"
 SECTIONS = ("Why it matters", SUMMARY, "Key takeaways", "Common misreadings", "Hands-on",
@@ -305,7 +306,7 @@ class Checker:
         if not isinstance(path, dict):
             self.add(rel, line("path"), "FM002", "front matter has no 'path:' mapping", fix_fm)
         else:
-            for key in ("level", "minutes", "prerequisites", "notebooks"):
+            for key in ("level", "minutes", "summary", "prerequisites", "notebooks"):
                 if key not in path or path.get(key) is None:
                     self.add(rel, line("path"), "FM002", f"path.{key} is missing", fix_fm)
             level = path.get("level")
@@ -318,6 +319,13 @@ class Checker:
                 self.add(rel, line("path", "minutes"), "FM003",
                          f"path.minutes is {minutes!r}; use a whole number of minutes above 0",
                          "change the value")
+            summary = path.get("summary")
+            if summary is not None and (not isinstance(summary, str) or "\n" in summary.strip()
+                                        or not summary.strip() or len(summary.strip()) > SUMMARY_MAX):
+                self.add(rel, line("path", "summary"), "FM003",
+                         f"path.summary must be one line of at most {SUMMARY_MAX} characters saying what the "
+                         f"chapter covers; it is {summary!r:.60}",
+                         "write one sentence, e.g. summary: How ML systems accrue hidden maintenance costs")
             self.check_prerequisites(rel, path.get("prerequisites"), line)
             self.check_listed_notebooks(slug, rel, path.get("notebooks"), line)
         status = data.get("status")
