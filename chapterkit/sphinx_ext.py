@@ -63,9 +63,9 @@ def map_markdown(chapters: list[tuple[str, ChapterMeta]]) -> list[str]:
     first_slug, first = chapters[0]
     lines = [
         ":::{container} chapterkit-path-total",
-        f"**Start here:** {{ref}}`1. {first.resource.title} <{first_slug}>`, then follow the cards in order. "
+        (f"**Start here:** {{ref}}`1. {first.resource.title} <{first_slug}>`, then follow the cards in order. "
         f"The whole path takes about {_duration(total)} ({len(chapters)} chapter"
-        f"{'s' if len(chapters) != 1 else ''}, reading and notebooks).",
+        f"{'s' if len(chapters) != 1 else ''}, reading and notebooks)."),
         ":::",
         "",
         "::::::{grid} 1 1 2 2", ":gutter: 3", ":class-container: chapterkit-path-map", "",

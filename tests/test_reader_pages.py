@@ -1,0 +1,133 @@
+"""The reader's pages (issue 11): light, free of errors, the path in the first screen, and the finish.
+
+Checked in headless Chromium at a desktop and a phone size, in light and dark mode, on the session's one build.
+No test asserts a time: `make bench` measures weight and speed.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+
+import pytest
+from bookhelpers import ROOT, BuildResult
+
+from chapterkit import frontmatter, sphinx_ext
+
+pytestmark = pytest.mark.site
+
+VIEWPORTS = {"desktop": {"width": 1366, "height": 768}, "phone": {"width": 390, "height": 844}}
+MODES = ("light", "dark")
+LOOKS = [(v, m) for v in VIEWPORTS for m in MODES]
+CHAPTER = "chapters/technical-debt/index.html"
+SAMPLE_PAGES = ["intro.html", CHAPTER, "chapters/cs329s/monitoring.html", "notebooks/technical-debt/monitoring.html",
+                "glossary.html", "bibliography.html"]
+
+
+@pytest.fixture(params=LOOKS, ids=[f"{v}-{m}" for v, m in LOOKS])
+def look(request: pytest.FixtureRequest, browser) -> Iterator[tuple[str, object]]:
+    """A tab at one viewport and colour scheme; the theme follows the scheme (default_mode: auto)."""
+    viewport, mode = request.param
+    phone = viewport == "phone"
+    context = browser.new_context(viewport=VIEWPORTS[viewport], color_scheme=mode, is_mobile=phone, has_touch=phone)
+    page = context.new_page()
+    yield mode, page
+    context.close()
+
+
+def _watch(page, site: str) -> tuple[list[str], list[str]]:
+    requests: list[str] = []
+    errors: list[str] = []
+    page.on("request", lambda r: requests.append(r.url))
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
+    return requests, errors
+
+
+# --------------------------------------------------------------------------- 1. half the weight, 2. no errors
+@pytest.mark.parametrize("name", SAMPLE_PAGES)
+def test_pages_load_no_icon_javascript_fonts_or_other_host(look, site: str, name: str) -> None:
+    mode, page = look
+    requests, errors = _watch(page, site)
+    page.goto(f"{site}/{name}", wait_until="networkidle")
+    assert page.evaluate("document.documentElement.dataset.theme") == mode
+    heavy = [u for u in requests if re.search(r"fontawesome|\.woff2?(\?|$)|\.ttf(\?|$)", u)]
+    assert heavy == [], f"{name} still loads icon JavaScript or fonts: {heavy}"
+    elsewhere = [u for u in requests if not u.startswith(site) and not u.startswith("data:")]
+    assert elsewhere == [], f"{name} asks another host: {elsewhere}"
+    assert errors == [], f"{name} ({mode}): {errors}"
+    left = page.locator("i[class*='fa-'], span[class*='fa-solid'], span[class*='fa-brands']").count()
+    assert left == 0, f"{name}: {left} Font Awesome element(s) left unconverted"
+    # The header's icons are drawn, each as an SVG the size of its text.
+    icons = page.locator(".article-header-buttons svg.svg-inline--fa:visible")
+    assert icons.count() >= 3, f"{name}: only {icons.count()} visible header icons"
+    box = icons.first.bounding_box()
+    assert box is not None and 8 <= box["height"] <= 40 and box["width"] > 4, box
+
+
+def test_admonition_icons_are_drawn_without_the_icon_font(browser, site: str) -> None:
+    page = browser.new_page()
+    page.goto(f"{site}/{CHAPTER}", wait_until="networkidle")
+    style = page.evaluate(
+        "() => { const t = document.querySelector('.admonition > .admonition-title');"
+        " const s = getComputedStyle(t, '::after');"
+        " return {mask: s.maskImage || s.webkitMaskImage, width: s.width, font: s.fontFamily}; }"
+    )
+    page.close()
+    assert style["mask"].startswith('url("data:image/svg+xml'), style
+    assert "Font Awesome" not in style["font"] and style["width"] != "0px", style
+
+
+def test_built_pages_keep_each_script_once_and_no_thebe(built_book: BuildResult) -> None:
+    for name in ("intro.html", CHAPTER, "chapters/cs329s/deployment.html"):
+        html = (built_book.html / name).read_text(encoding="utf-8")
+        assert "THEBE_JS_URL" not in html and "sphinx-thebe.js" not in html, name
+        assert "fontawesome.js" not in html, name
+        inline = re.findall(r"<script>(.*?)</script>", html, re.DOTALL)
+        assert len(inline) == len(set(inline)), f"{name}: an inline script is written twice"
+        sources = re.findall(r'<script[^>]*\bsrc="([^"]+)"', html)
+        assert len(sources) == len(set(sources)), f"{name}: a script is loaded twice"
+
+
+# --------------------------------------------------------------------------- 3. the path in the first screen
+def _chapters() -> list[tuple[str, frontmatter.ChapterMeta]]:
+    return [(slug, meta) for slug, meta, _ in sphinx_ext.chapters_in_path(ROOT)]
+
+
+def test_map_markdown_says_where_to_start_and_how_long() -> None:
+    chapters = _chapters()
+    assert len(chapters) >= 2
+    lines = sphinx_ext.map_markdown(chapters)
+    text = "\n".join(lines)
+    assert text.count("Start here") == 2, "one 'Start here' line above the map and one badge on the first card"
+    total = sum(meta.path.minutes for _, meta in chapters)
+    assert sphinx_ext._duration(total) in text
+    for _slug, meta in chapters:
+        assert meta.path.summary and meta.path.summary in text
+
+
+@pytest.mark.parametrize("viewport", list(VIEWPORTS))
+@pytest.mark.parametrize("mode", MODES)
+def test_path_map_starts_in_the_first_screen(browser, site: str, viewport: str, mode: str) -> None:
+    size = VIEWPORTS[viewport]
+    context = browser.new_context(viewport=size, color_scheme=mode, is_mobile=viewport == "phone")
+    page = context.new_page()
+    page.goto(f"{site}/intro.html", wait_until="networkidle")
+    cards = page.locator(".chapterkit-path-map .sd-card")
+    chapters = _chapters()
+    assert cards.count() == len(chapters)
+    top = cards.first.bounding_box()
+    assert top is not None and top["y"] + 40 < size["height"], f"first card starts at {top} ({viewport})"
+    for number, (_slug, meta) in enumerate(chapters):
+        card = cards.nth(number).inner_text()
+        assert meta.path.summary in card, f"card {number + 1} lacks its summary"
+        assert meta.path.level in card and "read first:" in card, card
+    assert "Start here" in cards.first.inner_text() and "Start here" not in cards.nth(1).inner_text()
+    total = page.locator(".chapterkit-path-total").inner_text()
+    assert "Start here" in total and "The whole path takes about" in total, total
+    context.close()
+
+
+def test_every_chapter_has_a_one_line_summary() -> None:
+    for slug, meta in _chapters():
+        assert meta.path.summary.strip() and "\n" not in meta.path.summary, slug
