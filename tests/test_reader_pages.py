@@ -131,3 +131,27 @@ def test_path_map_starts_in_the_first_screen(browser, site: str, viewport: str, 
 def test_every_chapter_has_a_one_line_summary() -> None:
     for slug, meta in _chapters():
         assert meta.path.summary.strip() and "\n" not in meta.path.summary, slug
+
+
+# --------------------------------------------------------------------------- 4. citations in one style
+CITATION_LABEL = re.compile(r'<div class="citation" id="([^"]+)" role="doc-biblioentry">\s*<span class="label">'
+                            r'<span class="fn-bracket">\[</span>(.*?)<span class="fn-bracket">\]</span>')
+CITATION_REF = re.compile(r'<a class="reference internal" href="#([^"]+)" title="[^"]*">(.*?)</a>')
+
+
+def _text(fragment: str) -> str:
+    return re.sub(r"<[^>]+>", "", fragment).strip()
+
+
+def test_citations_read_the_same_in_the_text_and_the_lists(built_book: BuildResult) -> None:
+    checked = 0
+    for file in sorted(built_book.html.rglob("*.html")):
+        html = file.read_text(encoding="utf-8")
+        labels = {anchor: _text(label) for anchor, label in CITATION_LABEL.findall(html)}
+        for anchor, text in CITATION_REF.findall(html):
+            if anchor in labels:
+                checked += 1
+                assert _text(text) == labels[anchor], f"{file.name}: cited as [{_text(text)}], listed as [{labels[anchor]}]"
+        for label in labels.values():
+            assert re.fullmatch(r"[^,\[\]]+, .*\d{4}.*", label), f"{file.name}: list label [{label}] is not author-year"
+    assert checked > 20, f"only {checked} citations checked"
