@@ -17,7 +17,7 @@ from sphinx.builders.html._assets import _CascadingStyleSheet, _JavaScript
 # Scripts that only wire up the DOM once it is parsed, so they may run after it (``defer`` keeps their order).
 # Not doctools.js: Sphinx's searchtools.js, loaded without defer, calls its ``_ready`` as it loads.
 DEFERRABLE = {"clipboard.min.js", "copybutton.js", "togglebutton.js", "design-tabs.js",
-              "scripts/sphinx-book-theme.js", "mlops-path.js"}
+              "scripts/sphinx-book-theme.js", "mlops-path.js", "mlops-path-previews.js"}
 # Scripts a page needs only when its body holds what they act on: (file, markers in the body).
 NEEDED_FOR = {
     "clipboard.min.js": ('class="highlight',),

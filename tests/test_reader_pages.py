@@ -155,3 +155,81 @@ def test_citations_read_the_same_in_the_text_and_the_lists(built_book: BuildResu
         for label in labels.values():
             assert re.fullmatch(r"[^,\[\]]+, .*\d{4}.*", label), f"{file.name}: list label [{label}] is not author-year"
     assert checked > 20, f"only {checked} citations checked"
+
+
+# --------------------------------------------------------------------------- 5. rendered math
+MATH_PAGE = r"""# Math
+
+Inline, the role: {math}`\mathrm{PSI} = \sum_i (a_i - e_i) \ln \frac{a_i}{e_i}`; and with dollars: $x^2 + y^2$.
+Money stays text: it cost $5 and $10.
+
+$$
+\hat{y} = \sigma(w^\top x + b)
+$$ (logit)
+
+See {eq}`logit`.
+"""
+
+
+def test_formulas_render_as_mathml_offline(tmp_path, browser) -> None:
+    import subprocess
+    import sys
+
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        "extensions = ['myst_parser', 'chapterkit.mathml']\nhtml_math_renderer = 'mathml'\n"
+        "myst_enable_extensions = ['dollarmath']\nmyst_dmath_allow_digits = False\n", encoding="utf-8")
+    (src / "index.md").write_text(MATH_PAGE, encoding="utf-8")
+    proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(tmp_path / "out")],
+                          check=False, capture_output=True, text=True, cwd=ROOT,
+                          env={"PYTHONPATH": str(ROOT), "PATH": ""})
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "out" / "index.html").read_text(encoding="utf-8")
+    assert html.count("<math ") == 3 and 'display="block"' in html
+    assert not re.search(r"<script[^>]*(mathjax|katex)", html, re.IGNORECASE) and "$5 and $10" in html
+    assert '<span class="eqno">(1)' in html
+    page = browser.new_page()
+    page.goto((tmp_path / "out" / "index.html").as_uri())
+    widths = page.eval_on_selector_all("math", "els => els.map(e => e.getBoundingClientRect().width)")
+    page.close()
+    assert len(widths) == 3 and all(w > 10 for w in widths), widths
+
+
+# --------------------------------------------------------------------------- 4. hover previews
+PREVIEW_LINKS = {
+    "glossary term": ".bd-article a.reference.internal:has(.std-term)",
+    "cross-reference": ".bd-article a.reference.internal:has(.std-ref)",
+    "citation": ".bd-article .bibtex-citation a.reference.internal",
+}
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_hover_previews_for_terms_references_and_citations(browser, site: str, mode: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme=mode)
+    page = context.new_page()
+    errors: list[str] = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    page.goto(f"{site}/{CHAPTER}", wait_until="networkidle")
+    tip = page.locator("#mp-preview")
+    for what, selector in PREVIEW_LINKS.items():
+        link = page.locator(selector).first
+        link.scroll_into_view_if_needed()
+        link.hover()
+        tip.wait_for(state="visible", timeout=5_000)
+        text = tip.inner_text()
+        assert len(text) > 40, f"{what}: preview {text!r}"
+        assert link.get_attribute("aria-describedby") == "mp-preview"
+        colours = tip.evaluate("e => [getComputedStyle(e).color, getComputedStyle(e).backgroundColor]")
+        assert colours[0] != colours[1], f"{what}: unreadable preview {colours}"
+        page.mouse.move(1, 1)
+        tip.wait_for(state="hidden", timeout=5_000)
+    term = page.locator(PREVIEW_LINKS["glossary term"]).first
+    definition_start = term.inner_text().strip().lower()
+    term.focus()
+    tip.wait_for(state="visible", timeout=5_000)
+    assert definition_start.split()[0] in tip.inner_text().lower()
+    page.keyboard.press("Escape")
+    tip.wait_for(state="hidden", timeout=5_000)
+    context.close()
+    assert errors == []
