@@ -233,3 +233,48 @@ def test_hover_previews_for_terms_references_and_citations(browser, site: str, m
     tip.wait_for(state="hidden", timeout=5_000)
     context.close()
     assert errors == []
+
+
+# --------------------------------------------------------------------------- 6. sources one click away
+def _folder_chapters() -> list[tuple[str, object]]:
+    from chapterkit import sources
+
+    found = []
+    for folder in sorted((ROOT / "chapters").iterdir()):
+        if folder.is_dir() and (folder / sources.FILE).is_file():
+            found.append((folder.name, sources.load(folder)))
+    return found
+
+
+def test_sources_files_cover_every_page_with_https_links() -> None:
+    chapters = dict(_folder_chapters())
+    assert {"technical-debt", "cs329s"} <= set(chapters), "each of the first two chapters keeps a sources.yml"
+    for slug, pages in chapters.items():
+        on_disk = {p.stem for p in (ROOT / "chapters" / slug).glob("*.md")}
+        assert set(pages) == on_disk, (f"chapters/{slug}/sources.yml: pages without an entry "
+                                       f"{sorted(on_disk - set(pages))}, entries without a page {sorted(set(pages) - on_disk)}")
+        for page, entries in pages.items():
+            assert entries and all(e.url.startswith("https://") and e.title for e in entries), (slug, page)
+
+
+def test_sources_file_errors_say_what_and_where() -> None:
+    from chapterkit import sources
+
+    with pytest.raises(sources.SourcesError, match=r"x\.yml: pages\.intro entry 1 \(Slides\): url 'http://a\.b/' "):
+        sources.parse("pages:\n  intro:\n    - {title: Slides, url: 'http://a.b/'}\n", "x.yml")
+    with pytest.raises(sources.SourcesError, match=r"pages\.intro entry 2 has no title"):
+        sources.parse("pages:\n  intro:\n    - {title: A, url: 'https://a.b/'}\n    - {url: 'https://a.b/'}\n", "x.yml")
+    with pytest.raises(sources.SourcesError, match="needs a 'pages:' mapping"):
+        sources.parse("- just a list\n", "x.yml")
+
+
+def test_every_section_page_links_its_source_material(built_book: BuildResult) -> None:
+    for slug, pages in _folder_chapters():
+        for page, entries in pages.items():
+            html = (built_book.html / "chapters" / slug / f"{page}.html").read_text(encoding="utf-8")
+            block = re.search(r'<p class="chapterkit-sources">(.*?)</p>', html, re.DOTALL)
+            assert block, f"chapters/{slug}/{page}.html: no Source material line"
+            hrefs = re.findall(r'href="([^"]+)"', block.group(1))
+            assert hrefs == [e.url.replace("&", "&amp;") for e in entries], (slug, page, hrefs)
+            title_at = html.index("</h1>")
+            assert html.index('class="chapterkit-sources"') > title_at, "the links sit under the title"
