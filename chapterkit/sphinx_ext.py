@@ -166,7 +166,8 @@ def add_draft_banner(app: Sphinx, doctree: nodes.document) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     # The reader's pages: light (icons as SVG, only the scripts a page uses), one error-free set of assets.
     for module in ("chapterkit.icons", "chapterkit.assets", "chapterkit.citations",
-                   "chapterkit.mathml", "chapterkit.sources"):
+                   "chapterkit.mathml", "chapterkit.sources",
+                   "chapterkit.waysin", "chapterkit.pagemeta"):
         app.setup_extension(module)
     app.add_directive("at-a-glance", AtAGlance)
     app.add_directive("path-map", PathMap)

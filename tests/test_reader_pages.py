@@ -6,7 +6,9 @@ No test asserts a time: `make bench` measures weight and speed.
 
 from __future__ import annotations
 
+import html as html_lib
 import re
+import urllib.parse
 from collections.abc import Iterator
 
 import pytest
@@ -278,3 +280,132 @@ def test_every_section_page_links_its_source_material(built_book: BuildResult) -
             assert hrefs == [e.url.replace("&", "&amp;") for e in entries], (slug, page, hrefs)
             title_at = html.index("</h1>")
             assert html.index('class="chapterkit-sources"') > title_at, "the links sit under the title"
+
+
+# --------------------------------------------------------------------------- 7. ways in
+def test_glossary_lists_have_an_a_to_z_bar_to_their_first_term_of_each_letter(built_book: BuildResult) -> None:
+    from chapterkit.waysin import initial
+
+    html = (built_book.html / "glossary.html").read_text(encoding="utf-8")
+    sections = re.findall(r'<section id="terms-from[^"]*">(.*?)</section>', html, re.DOTALL)
+    assert len(sections) >= 2, "one glossary list per resource"
+    for body in sections:
+        bar = re.search(r'<p class="chapterkit-az">(.*?)</p>', body, re.DOTALL)
+        assert bar, "a glossary list without its A-Z bar"
+        links = re.findall(r'href="#([^"]+)">([A-Z#])</a>', bar.group(1))
+        terms = re.findall(r'<dt id="([^"]+)">(.*?)<a class="headerlink"', body, re.DOTALL)
+        first: dict[str, str] = {}
+        for anchor, text in terms:
+            first.setdefault(initial(_text(text)), anchor)
+        assert links == sorted(((a, letter) for letter, a in first.items()), key=lambda x: (x[1] == "#", x[1])), links
+
+
+def test_general_index_is_linked_and_lists_each_entry_once(built_book: BuildResult) -> None:
+    html = (built_book.html / "genindex.html").read_text(encoding="utf-8")
+    # Top-level entries only (sub-entries, indented deeper, may repeat under different entries).
+    names = [_text(a or b) for a, b in re.findall(r"\n {6}<li>(?:<a [^>]*><strong>([^<]+)</strong>|([^<\n]+))", html)]
+    assert len(names) > 50
+    lower = [n.lower() for n in names]
+    twice = sorted({n for n in lower if lower.count(n) > 1})
+    assert twice == [], f"listed more than once by case: {twice}"
+    letters = re.findall(r'<h2 id="([^"]+)">', html)
+    assert all(re.fullmatch(r"[A-Z]|Symbols", x) for x in letters), letters
+    for name in ("intro.html", CHAPTER, "glossary.html"):
+        page = (built_book.html / name).read_text(encoding="utf-8")
+        footer = page.split('class="bd-footer-content', 1)[-1]
+        assert re.search(r'href="(\.\./)*genindex\.html"', footer), f"{name}: the footer does not link the index"
+
+
+# --------------------------------------------------------------------------- 9. the finish
+def _contrast(fg: tuple[float, ...], bg: tuple[float, ...]) -> float:
+    def lum(rgb: tuple[float, ...]) -> float:
+        chans = [c / 255 for c in rgb[:3]]
+        lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in chans]
+        return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+    hi, lo = sorted([lum(fg), lum(bg)], reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _hex(colour: str) -> tuple[int, ...]:
+    return tuple(int(colour[i:i + 2], 16) for i in (1, 3, 5))
+
+
+@pytest.mark.parametrize("mode", MODES)
+def test_logo_wordmark_reads_in_both_modes(browser, site: str, built_book: BuildResult, mode: str) -> None:
+    context = browser.new_context(viewport=VIEWPORTS["desktop"], color_scheme=mode)
+    page = context.new_page()
+    page.goto(f"{site}/intro.html", wait_until="networkidle")
+    logo = page.locator("img.logo__image:visible")
+    assert logo.count() == 1
+    src = logo.get_attribute("src")
+    background = page.evaluate("getComputedStyle(document.querySelector('.bd-sidebar-primary')).backgroundColor")
+    context.close()
+    svg = (built_book.html / src).read_text(encoding="utf-8")
+    fill = re.search(r'<text [^>]*fill="(#[0-9a-fA-F]{6})"', svg).group(1)
+    bg = tuple(int(x) for x in re.findall(r"\d+", background)[:3])
+    ratio = _contrast(_hex(fill), bg)
+    assert ratio >= 4.5, f"{mode}: wordmark {fill} on {background} is {ratio:.1f}:1 ({src})"
+
+
+def test_footer_has_licences_citation_index_and_date(built_book: BuildResult) -> None:
+    import subprocess
+
+    import yaml
+
+    cff = yaml.safe_load((built_book.html / "CITATION.cff").read_text(encoding="utf-8"))
+    assert cff["cff-version"].startswith("1.2") and cff["title"] and cff["authors"]
+    for name in ("intro.html", CHAPTER, "chapters/cs329s/deployment.html"):
+        html = (built_book.html / name).read_text(encoding="utf-8")
+        footer = html.split('class="bd-footer-content', 1)[1]
+        assert "creativecommons.org/licenses/by/4.0/" in footer and "/LICENSE" in footer, name
+        cite = re.search(r'href="([^"]*CITATION\.cff)"', footer)
+        assert cite and (built_book.html / name).parent.joinpath(cite.group(1)).resolve().is_file(), name
+        source = name.replace(".html", ".md")
+        git = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%cs", "--", source],
+                             check=False, capture_output=True, text=True)
+        if git.returncode == 0 and git.stdout.strip():
+            assert f"Last updated on {git.stdout.strip()}." in footer, f"{name}: not dated {git.stdout.strip()}"
+
+
+def test_pages_have_a_title_description_and_link_preview(built_book: BuildResult) -> None:
+    pages = [p for p in built_book.html.rglob("*.html")
+             if p.relative_to(built_book.html).parts[0] not in {"_static", "_sources"} and p.name != "404.html"
+             and p.relative_to(built_book.html).as_posix() != "index.html"]
+    assert len(pages) > 20
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        title = re.search(r"<title>(.*?)</title>", html).group(1)
+        assert title.count("MLOps Path") == 1, f"{page.name}: title {title!r}"
+        for prop in ("og:title", "og:site_name", "og:type", "og:url"):
+            assert f'property="{prop}"' in html, f"{page.name}: no {prop}"
+        if page.name not in {"search.html", "genindex.html"}:
+            desc = re.search(r'<meta name="description" content="([^"]+)"', html)
+            text = _text(desc.group(1)) if desc else ""
+            assert 30 < len(html_lib.unescape(text)) <= 201, f"{page.name}: description {text!r}"
+    assert re.search(r"<title>MLOps Path</title>", (built_book.html / "intro.html").read_text(encoding="utf-8"))
+    for slug, meta in _chapters():
+        html = (built_book.html / "chapters" / slug / "index.html").read_text(encoding="utf-8")
+        assert f'<meta name="description" content="{meta.path.summary}"' in html
+
+
+def test_404_page_links_from_the_site_root(built_book: BuildResult, browser, site: str, axe_source: str) -> None:
+    import yaml
+
+    base = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]["html_baseurl"]
+    root = urllib.parse.urlsplit(base).path
+    html = (built_book.html / "404.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', html)
+    local = [link for link in links if not link.startswith("https://")]
+    assert {f"{root}intro.html", f"{root}glossary.html", f"{root}genindex.html"} <= set(local)
+    assert all(link.startswith(root) for link in local), local
+    for link in local:
+        assert (built_book.html / link[len(root):]).is_file(), link
+    page = browser.new_page()
+    page.goto(f"{site}/404.html", wait_until="load")
+    page.add_script_tag(content=axe_source)
+    violations = page.evaluate(
+        "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
+        "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations.map(v => v.id)")
+    page.close()
+    assert violations == []
