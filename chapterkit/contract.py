@@ -14,7 +14,8 @@ Codes (each is covered by a fixture in ``tests/fixtures/contract/bad/``):
 - LBL001 duplicate label. CIT001 unknown citation key; CIT002 bib entry never cited; CIT003 a sub-page cites
   a key its chapter does not list. BIB001 duplicate bib key. TRM001 undefined term; TRM002 term defined twice.
 - NB001 invalid notebook; NB002 over the size budget; NB003 code cell never executed; NB004 first cell is
-  not a Markdown title; NB005 no ``## Checks`` with an assert; NB006 network access; NB007 disallowed import.
+  not a Markdown title; NB005 no ``## Checks`` with an assert; NB006 network access; NB007 disallowed import;
+  NB008 a code line over 88 characters; NB009 a plot without alt text (``chapterkit/nbchecks.py``).
 - DRF001 placeholder text left in a chapter that is not a draft.
 """
 
@@ -35,7 +36,7 @@ from urllib.parse import urlparse
 import nbformat
 import yaml
 
-from chapterkit import bib, frontmatter, mdscan, toc
+from chapterkit import bib, frontmatter, mdscan, nbchecks, toc
 from chapterkit.errors import Problem
 
 PLACEHOLDER = "TODO(chapter)"
@@ -100,6 +101,8 @@ CODES = {
     "NB005": "no '## Checks' section with an assert",
     "NB006": "network access in notebook code",
     "NB007": "an import outside numpy, pandas, scipy, sklearn, matplotlib and the standard library",
+    "NB008": "a notebook code line over 88 characters",
+    "NB009": "a plot output whose cell has no mystnb.image.alt text",
     "DRF001": "placeholder text in a chapter that is not a draft",
 }
 
@@ -556,6 +559,8 @@ class Checker:
                                  f"{line.strip()[:60]}",
                                  "generate the data in the notebook or use sklearn.datasets.load_*")
                         break
+            for code, message, fix in nbchecks.check_code_cell(i, cell, rel):
+                self.add(rel, at(i), code, message, fix)
             for module in _imports(source):
                 if module not in ALLOWED_IMPORTS and module not in sys.stdlib_module_names:
                     self.add(rel, at(i), "NB007", f"code cell {i + 1} imports '{module}'; notebooks import only "
