@@ -17,7 +17,7 @@ import re
 import subprocess
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse
+from urllib.parse import quote, urlparse
 
 import yaml
 from sphinx.application import Sphinx
@@ -120,7 +120,7 @@ NOT_FOUND = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <meta name="robots" content="noindex" />
 <title>Page not found — {project}</title>
-<link rel="icon" href="{root}_static/favicon.svg" />
+<link rel="icon" href="{favicon}" />
 <style>
   :root {{ color-scheme: light dark; --bg: #fff; --fg: #222832; --link: #0a58ca; --muted: #48566b; }}
   @media (prefers-color-scheme: dark) {{ :root {{ --bg: #121212; --fg: #ced6dd; --link: #7fb3f5; --muted: #a8b3bd; }} }}
@@ -134,7 +134,8 @@ NOT_FOUND = """<!DOCTYPE html>
 </head>
 <body>
 <main>
-<a href="{root}intro.html"><img src="{root}_static/{logo}" alt="{project}: home" /></a>
+<a href="{root}intro.html"><picture><source srcset="{logo_dark}" media="(prefers-color-scheme: dark)" />
+<img src="{logo}" alt="{project}: home" /></picture></a>
 <h1>Page not found</h1>
 <p>There is no page at this address: it may have moved when the book was reorganized.</p>
 <ul>
@@ -160,12 +161,22 @@ def site_root(app: Sphinx) -> str:
     return path if path.endswith("/") else path + "/"
 
 
+def data_uri(svg: Path) -> str:
+    if not svg.is_file():
+        return ""
+    return "data:image/svg+xml," + quote(svg.read_text(encoding="utf-8"), safe=" =:/'")
+
+
 def write_not_found(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.format != "html":
         return
-    logo = Path(app.config.html_logo or "logo.svg").name
+    dark_logo = ((app.config.html_theme_options or {}).get("logo") or {}).get("image_dark")
+    # The page's own images travel inside it: at a wrong address, only its links can use the site's root.
+    out = Path(app.outdir) / "_static"
     page = NOT_FOUND.format(lang=app.config.language or "en", project=html.escape(book_title(app)),
-                            root=site_root(app), logo=logo)
+                            root=site_root(app), logo=data_uri(out / Path(app.config.html_logo or "logo.svg").name),
+                            favicon=data_uri(out / Path(app.config.html_favicon or "favicon.svg").name),
+                            logo_dark=data_uri(out / Path(dark_logo or app.config.html_logo or "logo.svg").name))
     target = Path(app.outdir) / "404.html"
     tmp = target.with_suffix(".html.tmp")
     tmp.write_text(page, encoding="utf-8")
@@ -175,5 +186,6 @@ def write_not_found(app: Sphinx, exception: Exception | None) -> None:
 def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("builder-inited", read_dates)
     app.connect("html-page-context", page_context)
-    app.connect("build-finished", write_not_found)
+    # After pydata-sphinx-theme has copied the dark logo into _static (also at build-finished).
+    app.connect("build-finished", write_not_found, priority=900)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -402,7 +402,10 @@ def test_404_page_links_from_the_site_root(built_book: BuildResult, browser, sit
     for link in local:
         assert (built_book.html / link[len(root):]).is_file(), link
     page = browser.new_page()
+    errors: list[str] = []
+    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
     page.goto(f"{site}/404.html", wait_until="load")
+    assert errors == [], f"the 404 page must carry its own images: {errors}"
     page.add_script_tag(content=axe_source)
     violations = page.evaluate(
         "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
