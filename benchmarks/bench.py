@@ -5,7 +5,10 @@ after editing one chapter; each notebook's run time and the total; a chapter pag
 the browser's network events); the search index build time, size and the bytes a search fetches; the test
 suite's wall time.
 
-Usage: python benchmarks/bench.py [--skip-tests] [--skip-force]
+The page is served gzipped (as GitHub Pages serves it); its weight counts every response, uncompressed and
+gzipped. Its timings are taken on a phone-sized page over Chrome's "Fast 3G" with a 4x slower CPU.
+
+Usage: python benchmarks/bench.py [--skip-tests] [--skip-force] [--weight-only _build/html]
 """
 
 from __future__ import annotations
@@ -13,6 +16,7 @@ from __future__ import annotations
 import argparse
 import functools
 import gzip
+import io
 import shutil
 import subprocess
 import sys
@@ -27,7 +31,9 @@ BIN = Path(sys.executable).parent
 CHAPTER_PAGE = "chapters/technical-debt/index.html"
 EDITED_CHAPTER = "chapters/technical-debt/index.md"
 # Measured on this project's machine (DESIGN.md): a default Jupyter Book chapter page.
-THEME_DEFAULT_PAGE = "about 2.5 MB raw, about 960 KiB gzipped"
+THEME_DEFAULT_PAGE = ("about 2.5 MB raw, about 960 KiB gzipped; this page before issue 11: 31 requests, "
+                      "2.70 MB raw, 995 KiB gzipped")
+WEIGHT_GOAL_KIB = 480
 
 sys.path.insert(0, str(ROOT))
 from chapterkit import notebooks
@@ -86,35 +92,115 @@ def bench_notebooks(work: Path) -> None:
 
 
 class _Quiet(SimpleHTTPRequestHandler):
+    """Static files, gzipped when the browser accepts it, as GitHub Pages serves them."""
+
+    COMPRESS = (".html", ".css", ".js", ".svg", ".json", ".txt", ".xml")
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
+    def send_head(self):  # type: ignore[no-untyped-def]
+        path = Path(self.translate_path(self.path))
+        if path.is_dir():
+            path = path / "index.html"
+        if (path.suffix not in self.COMPRESS or not path.is_file()
+                or "gzip" not in self.headers.get("Accept-Encoding", "")):
+            return super().send_head()
+        body = gzip.compress(path.read_bytes(), 6)
+        self.send_response(200)
+        self.send_header("Content-Type", self.guess_type(str(path)))
+        self.send_header("Content-Encoding", "gzip")
+        self.send_header("Content-Length", str(len(body)))
+        self.end_headers()
+        return io.BytesIO(body)
 
-def bench_page_weight(html: Path) -> None:
+
+# Chrome DevTools' "Fast 3G" preset, and Lighthouse's mobile CPU slowdown.
+FAST_3G = {"offline": False, "latency": 562.5, "downloadThroughput": 1_474_560 / 8,
+           "uploadThroughput": 675_000 / 8}
+CPU_SLOWDOWN = 4
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A browser that hangs up early (the page is closed at the end of a run) is not an error."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+def _serve(html: Path) -> ThreadingHTTPServer:
+    server = _Server(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html)))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    return server
+
+
+def _launch(pw):  # type: ignore[no-untyped-def]
+    return pw.chromium.launch(executable_path="/usr/bin/chromium",
+                              args=["--headless", "--no-sandbox", "--disable-gpu",
+                                    "--disable-background-networking"])
+
+
+def page_weight(html: Path, page_path: str = CHAPTER_PAGE) -> tuple[dict[str, bytes], list[str]]:
+    """The body of every response the browser loads for the page (uncompressed), and any failed request."""
     from playwright.sync_api import sync_playwright
 
-    print(f"Page weight of {CHAPTER_PAGE} (every response the browser loads)")
-    server = ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(html)))
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    responses = []
+    server = _serve(html)
+    responses, failed = [], []
     with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path="/usr/bin/chromium",
-                                     args=["--headless", "--no-sandbox", "--disable-gpu",
-                                           "--disable-background-networking"])
+        browser = _launch(pw)
         page = browser.new_page()
         page.on("response", lambda response: responses.append(response))
-        page.goto(f"http://127.0.0.1:{server.server_address[1]}/{CHAPTER_PAGE}", wait_until="networkidle")
+        page.on("requestfailed", lambda request: failed.append(request.url))
+        page.goto(f"http://127.0.0.1:{server.server_address[1]}/{page_path}", wait_until="networkidle")
         bodies = {r.url: r.body() for r in responses if r.ok}
         browser.close()
     server.shutdown()
+    return bodies, failed
+
+
+def fast_3g_timings(html: Path, page_path: str = CHAPTER_PAGE, runs: int = 3) -> dict[str, float]:
+    """Median milliseconds to DOMContentLoaded end (the deferred scripts have run: the page responds) and to
+    the load event end, on a phone (390x844) over Fast 3G with a 4x slower CPU, from an empty cache."""
+    from playwright.sync_api import sync_playwright
+
+    server = _serve(html)
+    url = f"http://127.0.0.1:{server.server_address[1]}/{page_path}"
+    found: dict[str, list[float]] = {"interactive": [], "load": []}
+    with sync_playwright() as pw:
+        browser = _launch(pw)
+        for _ in range(runs):
+            context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+            page = context.new_page()
+            cdp = context.new_cdp_session(page)
+            cdp.send("Network.enable")
+            cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+            cdp.send("Network.emulateNetworkConditions", FAST_3G)
+            cdp.send("Emulation.setCPUThrottlingRate", {"rate": CPU_SLOWDOWN})
+            page.goto(url, wait_until="load", timeout=120_000)
+            timing = page.evaluate("() => { const n = performance.getEntriesByType('navigation')[0];"
+                                   " return [n.domContentLoadedEventEnd, n.loadEventEnd]; }")
+            found["interactive"].append(timing[0])
+            found["load"].append(timing[1])
+            context.close()
+        browser.close()
+    server.shutdown()
+    return {key: sorted(values)[len(values) // 2] for key, values in found.items()}
+
+
+def bench_page_weight(html: Path) -> None:
+    print(f"Page weight of {CHAPTER_PAGE} (every response the browser loads)")
+    bodies, failed = page_weight(html)
     raw = sum(len(b) for b in bodies.values())
     gz = sum(len(gzip.compress(b, 6)) for b in bodies.values())
     biggest = sorted(bodies.items(), key=lambda kv: -len(kv[1]))[:3]
-    row("requests", f"{len(bodies)}")
+    row("requests", f"{len(bodies)}" + (f" ({len(failed)} failed: {failed[:3]})" if failed else ""))
     row("bytes, raw", f"{raw:,} ({raw / 1e6:.2f} MB)")
-    row("bytes, gzipped", f"{gz:,} ({gz / 1024:.0f} KiB)")
+    row("bytes, gzipped", f"{gz:,} ({gz / 1024:.0f} KiB; goal <= {WEIGHT_GOAL_KIB} KiB)")
     row("largest", ", ".join(f"{u.rsplit('/', 1)[-1].split('?')[0]} {len(b) / 1024:.0f} KiB" for u, b in biggest))
     row("theme default, for comparison", THEME_DEFAULT_PAGE)
+    timings = fast_3g_timings(html)
+    row("Fast 3G, phone, 4x CPU: interactive (DCL end)", f"{timings['interactive'] / 1000:6.2f} s  (median of 3)")
+    row("Fast 3G, phone, 4x CPU: load event end", f"{timings['load'] / 1000:6.2f} s  (median of 3)")
 
 
 SEARCH_QUERIES = ["feature store", "KS test", "pipeline jungles", "why are hidden feedback loops hard to find",
@@ -173,7 +259,12 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--skip-tests", action="store_true", help="do not time the test suite")
     parser.add_argument("--skip-force", action="store_true", help="do not time the build that executes notebooks")
+    parser.add_argument("--weight-only", metavar="HTML", type=Path,
+                        help="only weigh the chapter page of an already built site (e.g. _build/html)")
     args = parser.parse_args()
+    if args.weight_only:
+        bench_page_weight(args.weight_only)
+        return 0
     with tempfile.TemporaryDirectory(prefix="mlops-path-bench-") as tmp:
         work = Path(tmp)
         html = bench_builds(work, force=not args.skip_force)

@@ -14,7 +14,8 @@ Codes (each is covered by a fixture in ``tests/fixtures/contract/bad/``):
 - LBL001 duplicate label. CIT001 unknown citation key; CIT002 bib entry never cited; CIT003 a sub-page cites
   a key its chapter does not list. BIB001 duplicate bib key. TRM001 undefined term; TRM002 term defined twice.
 - NB001 invalid notebook; NB002 over the size budget; NB003 code cell never executed; NB004 first cell is
-  not a Markdown title; NB005 no ``## Checks`` with an assert; NB006 network access; NB007 disallowed import.
+  not a Markdown title; NB005 no ``## Checks`` with an assert; NB006 network access; NB007 disallowed import;
+  NB008 a code line over 88 characters; NB009 a plot without alt text (``chapterkit/nbchecks.py``).
 - DRF001 placeholder text left in a chapter that is not a draft.
 - CHK001-CHK003 ``{checklist}`` files (``checklist_contract.py``).
 - ADM001 an admonition that takes no title (``{warning}``, ``{note}``, ...) has text on its opening line,
@@ -40,7 +41,7 @@ from urllib.parse import urlparse
 import nbformat
 import yaml
 
-from chapterkit import bib, checklist_contract, frontmatter, mdscan, toc
+from chapterkit import bib, checklist_contract, frontmatter, mdscan, nbchecks, toc
 from chapterkit.errors import Problem
 
 PLACEHOLDER = "TODO(chapter)"
@@ -51,6 +52,7 @@ TOP_LEVEL_PAGES = ("intro.md", "glossary.md", "bibliography.md")
 NOTEBOOK_BUDGET = 300 * 1024
 # Admonitions whose title is fixed ("Warning", "Note"): text after the name is not a title but a paragraph.
 UNTITLED_ADMONITIONS = {"attention", "caution", "danger", "error", "hint", "important", "note", "tip", "warning"}
+SUMMARY_MAX = 160  # characters: one line on a path-map card
 MIN_ANSWERS = 5
 SUMMARY = "<summary>"
 SECTIONS = ("Why it matters", SUMMARY, "Key takeaways", "Common misreadings", "Hands-on",
@@ -106,6 +108,8 @@ CODES = {
     "NB005": "no '## Checks' section with an assert",
     "NB006": "network access in notebook code",
     "NB007": "an import outside numpy, pandas, scipy, sklearn, matplotlib and the standard library",
+    "NB008": "a notebook code line over 88 characters",
+    "NB009": "a plot output whose cell has no mystnb.image.alt text",
     "DRF001": "placeholder text in a chapter that is not a draft",
     **checklist_contract.CODES,
     "ADM001": "text on the opening line of an admonition that takes no title",
@@ -329,7 +333,7 @@ class Checker:
         if not isinstance(path, dict):
             self.add(rel, line("path"), "FM002", "front matter has no 'path:' mapping", fix_fm)
         else:
-            for key in ("level", "minutes", "prerequisites", "notebooks"):
+            for key in ("level", "minutes", "summary", "prerequisites", "notebooks"):
                 if key not in path or path.get(key) is None:
                     self.add(rel, line("path"), "FM002", f"path.{key} is missing", fix_fm)
             level = path.get("level")
@@ -342,6 +346,13 @@ class Checker:
                 self.add(rel, line("path", "minutes"), "FM003",
                          f"path.minutes is {minutes!r}; use a whole number of minutes above 0",
                          "change the value")
+            summary = path.get("summary")
+            if summary is not None and (not isinstance(summary, str) or "\n" in summary.strip()
+                                        or not summary.strip() or len(summary.strip()) > SUMMARY_MAX):
+                self.add(rel, line("path", "summary"), "FM003",
+                         f"path.summary must be one line of at most {SUMMARY_MAX} characters saying what the "
+                         f"chapter covers; it is {summary!r:.60}",
+                         "write one sentence, e.g. summary: How ML systems accrue hidden maintenance costs")
             self.check_prerequisites(rel, path.get("prerequisites"), line)
             self.check_listed_notebooks(slug, rel, path.get("notebooks"), line)
         status = data.get("status")
@@ -572,6 +583,8 @@ class Checker:
                                  f"{line.strip()[:60]}",
                                  "generate the data in the notebook or use sklearn.datasets.load_*")
                         break
+            for code, message, fix in nbchecks.check_code_cell(i, cell, rel):
+                self.add(rel, at(i), code, message, fix)
             for module in _imports(source):
                 if module not in ALLOWED_IMPORTS and module not in sys.stdlib_module_names:
                     self.add(rel, at(i), "NB007", f"code cell {i + 1} imports '{module}'; notebooks import only "

@@ -65,6 +65,7 @@ class Resource:
 class PathInfo:
     level: str
     minutes: int
+    summary: str = ""
     prerequisites: list[str] = field(default_factory=list)
     notebooks: list[str] = field(default_factory=list)
 
@@ -102,6 +103,7 @@ def chapter_meta(data: dict[str, Any]) -> ChapterMeta | None:
         path=PathInfo(
             level=str(p.get("level", "")),
             minutes=p.get("minutes", 0),
+            summary=str(p.get("summary") or ""),
             prerequisites=list(p.get("prerequisites") or []),
             notebooks=list(p.get("notebooks") or []),
         ),

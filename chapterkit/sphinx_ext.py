@@ -49,20 +49,44 @@ def glance_markdown(meta: ChapterMeta) -> list[str]:
     ]
 
 
+def _duration(minutes: int) -> str:
+    """``7\u00a0h 30\u00a0min``: no line break inside a figure and its unit."""
+    hours, rest = divmod(minutes, 60)
+    if not hours:
+        return f"{rest}\u00a0min"
+    return f"{hours}\u00a0h {rest:02d}\u00a0min" if rest else f"{hours}\u00a0h"
+
+
 def map_markdown(chapters: list[tuple[str, ChapterMeta]]) -> list[str]:
-    lines = ["::::::{grid} 1 1 2 2", ":gutter: 3", ":class-container: chapterkit-path-map", ""]
+    """The path map: where to start and how long the whole path takes, then one card per chapter."""
+    total = sum(meta.path.minutes for _, meta in chapters if isinstance(meta.path.minutes, int))
+    first_slug, first = chapters[0]
+    lines = [
+        ":::{container} chapterkit-path-total",
+        (f"**Start here:** {{ref}}`1. {first.resource.title} <{first_slug}>`, then follow the cards in order. "
+        f"The whole path takes about {_duration(total)} ({len(chapters)} chapter"
+        f"{'s' if len(chapters) != 1 else ''}, reading and notebooks)."),
+        ":::",
+        "",
+        "::::::{grid} 1 1 2 2", ":gutter: 3", ":class-container: chapterkit-path-map", "",
+    ]
+    titles = {slug: meta.resource.title for slug, meta in chapters}
     for number, (slug, meta) in enumerate(chapters, start=1):
         res, path = meta.resource, meta.path
         draft = " {bdg-warning}`draft`" if meta.is_draft else ""
+        start = "{bdg-primary}`Start here` " if number == 1 else ""
+        prereqs = ", ".join(titles.get(p, p) for p in path.prerequisites) or "none"
         lines += [
             f":::::{{grid-item-card}} {number}. {res.title}",
             f":link: {slug}",
             ":link-type: ref",
+            ":class-card: chapterkit-path-card",
             "",
-            f"{KIND_LABEL.get(res.kind, res.kind)}, {res.year} · {_authors(res.authors)}{draft}",
+            f"{start}{path.summary}{draft}",
             "",
-            (f"Level: {path.level} · about {path.minutes} minutes · "
-             f"{len(path.notebooks)} notebook{'s' if len(path.notebooks) != 1 else ''}"),
+            (f"{KIND_LABEL.get(res.kind, res.kind)}, {res.year} · {_authors(res.authors)} · "
+             f"{path.level} · about {_duration(path.minutes) if isinstance(path.minutes, int) else path.minutes} · "
+             f"{len(path.notebooks)} notebook{'s' if len(path.notebooks) != 1 else ''} · read first: {prereqs}"),
             ":::::",
             "",
         ]
@@ -140,6 +164,11 @@ def add_draft_banner(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
+    # The reader's pages: light (icons as SVG, only the scripts a page uses), one error-free set of assets.
+    for module in ("chapterkit.icons", "chapterkit.assets", "chapterkit.citations",
+                   "chapterkit.mathml", "chapterkit.sources",
+                   "chapterkit.waysin", "chapterkit.pagemeta"):
+        app.setup_extension(module)
     app.add_directive("at-a-glance", AtAGlance)
     app.add_directive("path-map", PathMap)
     app.connect("doctree-read", add_draft_banner)

@@ -10,12 +10,6 @@ from bookhelpers import ROOT, BuildResult
 
 pytestmark = pytest.mark.site
 
-# Console messages that are known, harmless and not ours to fix. Each says why.
-CONSOLE_ALLOW = [
-    # sphinx-thebe 0.3.1 writes its configuration script twice on every page.
-    re.compile(r"Identifier 'THEBE_JS_URL' has already been declared"),
-]
-
 def content_pages(html: Path) -> list[str]:
     """Every page a reader can reach: skips theme assets and the root redirect to intro.html."""
     skip = {"_static", "_sources", "_images"}
@@ -46,8 +40,7 @@ def test_every_page_loads_without_console_errors(browser, site: str, pages: list
         response = page.goto(f"{site}/{name}", wait_until="load")
         assert response is not None and response.ok, f"{name}: HTTP {response and response.status}"
     context.close()
-    real = [e for e in errors if not any(rx.search(e) for rx in CONSOLE_ALLOW)]
-    assert real == [], "console errors:\n" + "\n".join(real)
+    assert errors == [], "console errors:\n" + "\n".join(errors)
 
 
 def test_navigation_works_on_a_phone(browser, site: str) -> None:
