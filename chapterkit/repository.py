@@ -1,8 +1,9 @@
-"""Point the book's launch, edit and issue buttons at a repository: ``repository.url`` in ``_config.yml``.
+"""Point the book at a repository: ``repository.url`` in ``_config.yml`` (the launch, edit and issue buttons) and
+``html_baseurl`` (where GitHub Pages publishes it: link previews, the 404 page).
 
-The deploy workflow calls it with ``$GITHUB_REPOSITORY``, so that a fork's site points at the fork. Only the one
-``url:`` line of the ``repository:`` block changes; every other line (comments included) stays as it was, and the
-file is replaced whole or not at all.
+The deploy workflow calls it with ``$GITHUB_REPOSITORY``, so that a fork's site points at the fork. Only the
+``url:`` line of the ``repository:`` block and the ``html_baseurl:`` line change; every other line (comments
+included) stays as it was, and the file is replaced whole or not at all.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from chapterkit.errors import ChapterkitError
 # GitHub's rules: an owner is 1-39 letters, digits or single hyphens; a repository name letters, digits, . _ -
 SLUG = re.compile(r"^(?!-)[A-Za-z0-9-]{1,39}(?<!-)/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$")
 BLOCK = re.compile(r"^repository:[ \t]*(#.*)?$")
+BASEURL_LINE = re.compile(r"^(?P<indent>[ \t]*)html_baseurl:[ \t]*(?P<value>[^#\n]*?)[ \t]*(?P<comment>#.*)?$")
 URL_LINE = re.compile(r"^(?P<indent>[ \t]+)url:[ \t]*(?P<value>[^#\n]*?)[ \t]*(?P<comment>#.*)?$")
 
 
@@ -29,8 +31,17 @@ def github_url(slug: str) -> str:
     return f"https://github.com/{slug}"
 
 
+def pages_url(slug: str) -> str:
+    """Where GitHub Pages publishes the repository ``slug``: a user site (``owner.github.io``) at the root."""
+    owner, name = github_url(slug).removeprefix("https://github.com/").split("/")
+    if name.lower() == f"{owner.lower()}.github.io":
+        return f"https://{owner.lower()}.github.io/"
+    return f"https://{owner.lower()}.github.io/{name}/"
+
+
 def set_repository(config: Path, slug: str) -> str:
-    """Set ``repository.url`` in ``config`` to the GitHub repository ``slug``; return the new URL."""
+    """Set ``repository.url`` in ``config`` to the GitHub repository ``slug`` (and ``html_baseurl``, where there is
+    one, to its GitHub Pages address); return the new repository URL."""
     url = github_url(slug)
     try:
         text = config.read_text(encoding="utf-8")
@@ -55,6 +66,11 @@ def set_repository(config: Path, slug: str) -> str:
     i, match = target
     comment = f"  {match.group('comment')}" if match.group("comment") else ""
     lines[i] = f"{match.group('indent')}url: {url}{comment}\n"
+    for j, line in enumerate(lines):
+        base = BASEURL_LINE.match(line.rstrip("\n"))
+        if base:
+            comment = f"  {base.group('comment')}" if base.group("comment") else ""
+            lines[j] = f"{base.group('indent')}html_baseurl: {pages_url(slug)}{comment}\n"
     new_text = "".join(lines)
     parsed = yaml.safe_load(new_text)
     if parsed.get("repository", {}).get("url") != url:

@@ -49,7 +49,8 @@ def test_a_forks_site_points_its_buttons_at_the_fork(broken_fork_build: BuildRes
     chapter = (html / "chapters" / "technical-debt" / "index.html").read_text(encoding="utf-8")
     assert f'href="https://github.com/{FORK}/edit/main/chapters/technical-debt/index.md"' in chapter
     assert f"https://github.com/{FORK}/issues/new" in chapter
-    assert "mlops-path/mlops-path" not in chapter
+    assert "mlops-path/mlops-path" not in chapter and "mlops-path.github.io" not in chapter
+    assert 'content="https://a-fork-owner.github.io/their-copy/chapters/technical-debt/index.html"' in chapter
     notebook = next((html / "notebooks").rglob("*.html"))
     rel = notebook.relative_to(html).with_suffix(".ipynb").as_posix()
     page = notebook.read_text(encoding="utf-8")

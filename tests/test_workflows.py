@@ -151,8 +151,13 @@ def test_set_repository_changes_only_the_url_line(tmp_path: Path) -> None:
     after = config.read_text(encoding="utf-8").splitlines()
     changed = [(a, b) for a, b in zip(before, after, strict=True) if a != b]
     assert changed == [(next(line for line in before if line.startswith("  url: https://github.com/")),
-                        "  url: https://github.com/a-fork/my.book_2")]
-    assert yaml.safe_load("\n".join(after))["repository"]["url"] == "https://github.com/a-fork/my.book_2"
+                        "  url: https://github.com/a-fork/my.book_2"),
+                       (next(line for line in before if line.startswith("    html_baseurl: ")),
+                        "    html_baseurl: https://a-fork.github.io/my.book_2/")]
+    parsed = yaml.safe_load("\n".join(after))
+    assert parsed["repository"]["url"] == "https://github.com/a-fork/my.book_2"
+    assert parsed["sphinx"]["config"]["html_baseurl"] == "https://a-fork.github.io/my.book_2/"
+    assert repository.pages_url("Some-Owner/some-owner.github.io") == "https://some-owner.github.io/"
 
 
 @pytest.mark.parametrize("slug", ["", "no-slash", "a/b/c", "-owner/x", "owner/..", "o w/x", 'x/y"; rm -rf /',
