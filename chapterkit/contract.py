@@ -99,6 +99,7 @@ CODES = {
     "NB005": "no '## Checks' section with an assert",
     "NB006": "network access in notebook code",
     "NB007": "an import outside numpy, pandas, scipy, sklearn, matplotlib and the standard library",
+    "NB008": "the first code cell is not the current version check (chapterkit/versioncell.py)",
     "DRF001": "placeholder text in a chapter that is not a draft",
 }
 
@@ -553,12 +554,27 @@ class Checker:
                     self.add(rel, at(i), "NB007", f"code cell {i + 1} imports '{module}'; notebooks import only "
                              "numpy, pandas, scipy, sklearn, matplotlib and the standard library",
                              "use one of those instead")
+        self.check_version_cell(rel, nb, at)
         if checks_at is None:
             self.add(rel, at(len(cells) - 1), "NB005", "no '## Checks' Markdown section",
                      "end with a '## Checks' cell and a code cell of asserts that prove the effect")
         elif not has_assert:
             self.add(rel, at(checks_at), "NB005", "the '## Checks' section has no code cell with an assert",
                      "add a code cell of asserts after it")
+
+    def check_version_cell(self, rel: str, nb: nbformat.NotebookNode, at: Callable[[int], int]) -> None:
+        """NB008: the first code cell compares the installed versions with requirements.txt's pins."""
+        from chapterkit import versioncell
+
+        requirements = self.root / "requirements.txt"
+        if not requirements.is_file():
+            return
+        pins = versioncell.read_pins(requirements)
+        why = versioncell.problem(nb, pins, rel)
+        if why is not None:
+            first = versioncell.first_code_cell(nb)
+            self.add(rel, at(first or 0), "NB008", why,
+                     f"python -m chapterkit version-cell {rel} && make notebooks NB={rel}")
 
     # ---------------------------------------------------------------- book-wide
     def check_labels(self) -> None:
