@@ -112,7 +112,7 @@ workflows: dev-deps ## Validate .github/ against GitHub's schemas and audit the 
 lint: dev-deps ## ruff over the Python code
 	$(VENV)/bin/ruff check chapterkit tests benchmarks
 
-bench: dev-deps browser ## Print build, rebuild, notebook, page-weight and test-suite figures
+bench: dev-deps browser epub-tools ## Print build, rebuild, notebook, page-weight and test-suite figures
 	$(PY) benchmarks/bench.py
 
 clean: ## Remove the built book and caches (keeps .venv)

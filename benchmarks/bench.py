@@ -2,7 +2,7 @@
 
 Prints: clean build (execution off) beside the same build with execute_notebooks: force; no-op rebuild; rebuild
 after editing one chapter; each notebook's run time and the total; a chapter page's weight (raw and gzipped, from
-the browser's network events) and the search index size; the test suite's wall time.
+the browser's network events) and the search index size; make pdf and make epub; the test suite's wall time.
 
 Usage: python benchmarks/bench.py [--skip-tests] [--skip-force]
 """
@@ -118,6 +118,27 @@ def bench_page_weight(html: Path) -> None:
     row("search index (searchindex.js)", f"{index.stat().st_size:,} bytes")
 
 
+def bench_takeaway(work: Path) -> None:
+    """`make pdf` and `make epub`, each from a clean build folder (what the deploy and release workflows run)."""
+    print("Take-away formats (clean builds; the EPUB time includes epubcheck)")
+    for kind in ("pdf", "epub"):
+        out = work / kind
+        dest = out / f"mlops-path.{kind}"
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "chapterkit", kind, "--output", str(dest), "--work", str(out)],
+                              cwd=ROOT, check=False, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        if proc.returncode != 0:
+            row(f"make {kind}", f"FAILED: {(proc.stdout + proc.stderr).strip().splitlines()[-1:]}")
+            continue
+        extra = ""
+        if kind == "pdf":
+            from pypdf import PdfReader
+
+            extra = f", {len(PdfReader(str(dest)).pages)} pages"
+        row(f"make {kind}", f"{seconds:6.1f} s  {dest.stat().st_size / 1e6:.1f} MB{extra}")
+
+
 def bench_tests() -> None:
     print("Test suite")
     start = time.perf_counter()
@@ -138,6 +159,7 @@ def main() -> int:
         html = bench_builds(work, force=not args.skip_force)
         bench_notebooks(work)
         bench_page_weight(html)
+        bench_takeaway(work)
     if not args.skip_tests:
         bench_tests()
     return 0

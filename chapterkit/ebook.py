@@ -124,7 +124,8 @@ def repack_epub(app: Sphinx, exception: Exception | None) -> None:
         if "<svg" in fixed:
             with_svg.add(page.relative_to(outdir).as_posix())
     opf = outdir / "content.opf"
-    opf.write_text(epubfix.declare_properties(opf.read_text(encoding="utf-8"), with_svg), encoding="utf-8")
+    properties = {href: "svg" for href in with_svg} | {COVER: "cover-image"}
+    opf.write_text(epubfix.declare_properties(opf.read_text(encoding="utf-8"), properties), encoding="utf-8")
     builder.build_epub()
 
 

@@ -131,13 +131,14 @@ def hoist_styles(xhtml: str) -> str:
     return xhtml[:head_end] + "".join(found) + xhtml[head_end:body] + rest
 
 
-def declare_properties(opf: str, with_svg: set[str]) -> str:
-    """``content.opf`` with ``properties="svg"`` on the manifest item of each page (href) in ``with_svg``."""
+def declare_properties(opf: str, properties: dict[str, str]) -> str:
+    """``content.opf`` with ``properties="..."`` on the manifest item of each href in ``properties`` (``svg`` for a
+    page with inline SVG, ``cover-image`` for the cover: EPUB 3's way, beside Sphinx's EPUB 2 ``meta``)."""
     def add(match: re.Match[str]) -> str:
         item = match.group(0)
         href = re.search(r'href="([^"]+)"', item)
-        if href is None or href.group(1) not in with_svg or "properties=" in item:
+        if href is None or href.group(1) not in properties or "properties=" in item:
             return item
-        return item.replace("<item ", '<item properties="svg" ', 1)
+        return item.replace("<item ", f'<item properties="{properties[href.group(1)]}" ', 1)
 
     return re.sub(r"<item\b[^>]*>", add, opf)
