@@ -98,15 +98,15 @@ def finish_pdf(pdf: Path, outline: list[tuple[int, str, int | None]], book: Book
 
     logging.getLogger("pypdf").setLevel(logging.ERROR)  # Chromium's trailer size is off by a few: harmless
     writer = PdfWriter(clone_from=PdfReader(str(pdf)))
-    if "/Outlines" in writer._root_object:
-        del writer._root_object["/Outlines"]
+    if "/Outlines" in writer.root_object:
+        del writer.root_object["/Outlines"]
     parents: list[Any] = []
     for level, title, page in outline:
         if page is None:
             continue
         del parents[level:]
         parent = parents[-1] if parents else None
-        parents.append(writer.add_outline_item(title, page - 1, parent=parent))
+        parents.append(writer.add_outline_item(title=title, page_number=page - 1, parent=parent))
     writer.page_mode = "/UseOutlines"
     writer.add_metadata({"/Title": book.title, "/Author": book.author,
                          "/Subject": f"{book.description} Version {book.version}, {book.date}."})

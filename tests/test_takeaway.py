@@ -16,6 +16,7 @@ from __future__ import annotations
 import contextlib
 import io
 import json
+import os
 import re
 import sys
 import zipfile
@@ -299,17 +300,52 @@ def _need_or_fail(condition: bool, message: str) -> None:
     pytest.skip(message)
 
 
+TEST_VERSION = "v0.0-test"
+
+
+@dataclass(frozen=True)
+class Pdf:
+    path: Path
+    pages: int
+    outline: list[tuple[int, str, int]]  # (depth, title, 1-based page)
+    text: dict[int, str]  # page -> its text, for the title page, the contents and each part's or chapter's page
+
+
 @pytest.fixture(scope="session")
-def pdf_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+def pdf_book(tmp_path_factory: pytest.TempPathFactory) -> Pdf:
+    """`make pdf` once, with the version a release would put on the title page; the pages the tests read."""
+    from pypdf import PdfReader
+
     from chapterkit import pdfbook
 
     _need_or_fail(CHROMIUM.exists(), "chromium is missing: apt-get install -y chromium (make test does it as root)")
     work = tmp_path_factory.mktemp("pdf")
+    saved = os.environ.get("BOOK_VERSION")
+    os.environ["BOOK_VERSION"] = TEST_VERSION
     try:
         dest, _ = pdfbook.make_pdf(ROOT, work / "mlops-path.pdf", work)
     except ChapterkitError as exc:
         pytest.fail(exc.format())
-    return dest
+    finally:
+        if saved is None:
+            os.environ.pop("BOOK_VERSION", None)
+        else:
+            os.environ["BOOK_VERSION"] = saved
+    reader = PdfReader(str(dest))
+    outline: list[tuple[int, str, int]] = []
+
+    def walk(items: list, depth: int) -> None:
+        for item in items:
+            if isinstance(item, list):
+                walk(item, depth + 1)
+            else:
+                outline.append((depth, " ".join(str(item.title).split()),
+                                reader.get_destination_page_number(item) + 1))
+
+    walk(reader.outline, 0)
+    wanted = {1, 2, 3, len(reader.pages)} | {page for depth, _, page in outline if depth <= 1}
+    text = {n: " ".join((reader.pages[n - 1].extract_text() or "").split()) for n in sorted(wanted)}
+    return Pdf(dest, len(reader.pages), outline, text)
 
 
 @pytest.fixture(scope="session")
@@ -326,57 +362,40 @@ def epub_book(tmp_path_factory: pytest.TempPathFactory) -> Epub:
     return Epub(epub, epubbook.epubcheck(epub))
 
 
-def pdf_text_and_outline(pdf: Path) -> tuple[list[str], list[tuple[int, str]]]:
-    from pypdf import PdfReader
-
-    reader = PdfReader(str(pdf))
-    pages = [" ".join((page.extract_text() or "").split()) for page in reader.pages]
-    outline: list[tuple[int, str]] = []
-
-    def walk(items: list, depth: int) -> None:
-        for item in items:
-            if isinstance(item, list):
-                walk(item, depth + 1)
-            else:
-                outline.append((depth, " ".join(str(item.title).split())))
-
-    walk(reader.outline, 0)
-    return pages, outline
+@pytest.mark.slow
+@pytest.mark.xdist_group("pdf")
+def test_pdf_holds_every_chapter_the_glossary_and_an_outline(pdf_book: Pdf) -> None:
+    assert pdf_book.pages > len(toc_files()), f"{pdf_book.pages} pages for {len(toc_files())} documents"
+    # Outline: the parts at the top, the chapters under the first, the glossary under "Reference"; each entry
+    # leads to the page that starts with its title.
+    top = [title for depth, title, _ in pdf_book.outline if depth == 0]
+    assert [part["caption"] for part in TOC["parts"]] == [t for t in top if t != "Introduction"], top
+    chapters = {title: page for depth, title, page in pdf_book.outline if depth == 1}
+    for title in chapter_titles():
+        entry = next((name for name in chapters if name.endswith(title)), None)
+        assert entry, f"chapter '{title}' is not in the outline: {list(chapters)}"
+        assert " ".join(title.split()) in pdf_book.text[chapters[entry]], f"page {chapters[entry]} is not '{title}'"
+    assert "Glossary" in chapters and "Glossary" in pdf_book.text[chapters["Glossary"]]
+    assert "Bibliography" in chapters
+    for depth, title, page in pdf_book.outline:
+        assert 1 <= page <= pdf_book.pages, f"outline entry '{title}' points at page {page}"
 
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("pdf")
-def test_pdf_holds_every_chapter_the_glossary_and_an_outline(pdf_book: Path) -> None:
-    pages, outline = pdf_text_and_outline(pdf_book)
-    titles = chapter_titles()
-    assert len(pages) > len(toc_files()), f"{len(pages)} pages for {len(toc_files())} documents"
-    text = " ".join(pages)
-    for title in titles:
-        assert " ".join(title.split()) in text, f"chapter '{title}' is not in the PDF"
-    assert "Glossary" in text and "Bibliography" in text
-    # Outline: the parts at the top, the chapters under the first, the glossary under "Reference".
-    captions = [part["caption"] for part in TOC["parts"]]
-    top = [title for depth, title in outline if depth == 0]
-    assert all(caption in top for caption in captions), top
-    second = [title for depth, title in outline if depth == 1]
-    for title in titles:
-        assert any(entry.endswith(title) for entry in second), f"'{title}' is not a chapter of the outline"
-    assert "Glossary" in second
-
-
-@pytest.mark.slow
-@pytest.mark.xdist_group("pdf")
-def test_pdf_title_page_and_contents(pdf_book: Path) -> None:
-    from chapterkit.bookversion import book_version
-
-    pages, _ = pdf_text_and_outline(pdf_book)
-    assert CONFIG["title"] in pages[0] and CONFIG["author"] in pages[0]
-    assert f"Version {book_version(ROOT)}" in pages[0]
-    assert pages[1].startswith("Contents")
-    # Page numbers: in the contents (the glossary's) and in every footer ("n / total").
-    glossary = re.search(r"Glossary \.*\s*(\d+)", pages[1] + " " + pages[2])
-    assert glossary and "Glossary" in pages[int(glossary.group(1)) - 1], "the contents give the glossary's page"
-    assert all(f"{i} / {len(pages)}" in page for i, page in enumerate(pages, start=1))
+def test_pdf_title_page_and_contents(pdf_book: Pdf) -> None:
+    first = pdf_book.text[1]
+    assert CONFIG["title"] in first and CONFIG["author"] in first
+    assert f"Version {TEST_VERSION}" in first, first
+    assert pdf_book.text[2].startswith("Contents")
+    # The contents give each chapter's page, the same as the outline's; every page has "n / total" in its footer.
+    contents = pdf_book.text[2] + " " + pdf_book.text[3]
+    for depth, title, page in pdf_book.outline:
+        if depth == 1 and title in contents:
+            after = contents.split(title, 1)[1]
+            assert re.match(rf"\W*{page}\b", after), f"contents: '{title}' is not on page {page}: {after[:40]}"
+    for number, text in pdf_book.text.items():
+        assert f"{number} / {pdf_book.pages}" in text, f"page {number} has no page number"
 
 
 @pytest.mark.slow
