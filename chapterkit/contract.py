@@ -574,7 +574,7 @@ class Checker:
         if why is not None:
             first = versioncell.first_code_cell(nb)
             self.add(rel, at(first or 0), "NB008", why,
-                     f"python -m chapterkit version-cell {rel} && make notebooks NB={rel}")
+                     f"make notebooks NB={rel}")
 
     # ---------------------------------------------------------------- book-wide
     def check_labels(self) -> None:

@@ -254,7 +254,7 @@ def test_contract_reports_nb008_with_the_command_that_fixes_it(tmp_path: Path) -
     nbformat.write(nb, book / notebook)
     found = [p for p in contract.check(book, [book / notebook]) if p.code == "NB008"]
     assert len(found) == 1, found
-    assert f"python -m chapterkit version-cell {notebook}" in found[0].fix
+    assert f"make notebooks NB={notebook}" in found[0].fix
 
 
 # --- EPUB pages as XHTML -----------------------------------------------------------------------------------------
