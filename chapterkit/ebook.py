@@ -8,6 +8,7 @@
 
 from __future__ import annotations
 
+import html
 import shutil
 from pathlib import Path
 from typing import Any
@@ -61,6 +62,22 @@ def cover_svg(title: str, author: str, version: str, date: str) -> str:
     )
 
 
+def toc_entries(env: Any, root: str, suffix: str, depth: int) -> list[dict[str, Any]]:
+    """Every page below ``root`` in toctree order, as the EPUB builder's ``refnodes`` (level 1 = a chapter)."""
+    entries: list[dict[str, Any]] = []
+
+    def walk(doc: str, level: int) -> None:
+        for child in env.toctree_includes.get(doc, []):
+            title = env.titles[child].astext() if child in env.titles else child
+            entries.append({"level": level, "refuri": html.escape(child + suffix),
+                            "text": html.escape(" ".join(title.split()))})
+            if level < depth:
+                walk(child, level + 1)
+
+    walk(root, 1)
+    return entries
+
+
 def configure_epub(app: Sphinx) -> None:
     if app.builder.name != "epub":
         return
@@ -86,6 +103,16 @@ def configure_epub(app: Sphinx) -> None:
     config.epub_exclude_files = [*config.epub_exclude_files, "index.html"]
     config.epub_show_urls = "no"
     config.epub_cover = (COVER, "epub-cover.html")
+    # The EPUB's contents (nav.xhtml, toc.ncx): Sphinx reads them off the root page's resolved toctrees, where
+    # Jupyter Book's hidden ones yield the root page alone. They are built from the toctree structure instead.
+    config.epub_tocscope = "includehidden"
+    builder: Any = app.builder
+
+    def get_toc() -> None:
+        builder.refnodes = toc_entries(app.env, config.root_doc, builder.out_suffix, config.epub_tocdepth)
+        builder.toc_add_files(builder.refnodes)
+
+    builder.get_toc = get_toc
     # sphinx-book-theme's launch-button handler needs its own HTML context, which the EPUB theme does not give.
     options = dict(config.html_theme_options or {})
     options["launch_buttons"] = {}

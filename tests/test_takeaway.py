@@ -414,6 +414,10 @@ def test_epub_is_a_valid_container_with_every_page(epub_book: Epub) -> None:
         opf = book.read(rootfile.get("full-path")).decode("utf-8")
         assert 'properties="cover-image"' in opf and "nav.xhtml" in opf
         assert any(n.startswith("_images/") for n in names), "no figures in the EPUB"
+        # The reader's table of contents lists every page, in the order of _toc.yml.
+        nav = book.read("nav.xhtml").decode("utf-8")
+        listed = re.findall(r'<a href="([^"#]+)\.xhtml"', nav)
+        assert listed == toc_files(), f"nav.xhtml lists {listed}"
         for doc in toc_files():  # every page parses as XML
             ElementTree.fromstring(book.read(f"{doc}.xhtml"))
 

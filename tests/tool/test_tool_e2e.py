@@ -87,4 +87,6 @@ def test_new_chapter_end_to_end_in_the_mini_book(repo_copy: Path) -> None:
         shutil.copytree(FIXTURES / "base" / folder, repo_copy / folder)
     for name in MINI_BOOK_CONTENT:
         shutil.copyfile(FIXTURES / "base" / name, repo_copy / name)
+    # The repository pins its versions (requirements.txt), so its notebooks open with the version check (NB008).
+    shutil.copytree(FIXTURES / "good" / "version-check" / "notebooks", repo_copy / "notebooks", dirs_exist_ok=True)
     scaffold_and_verify(repo_copy)
