@@ -12,10 +12,11 @@ BUILD := _build
 AXE_VERSION := 4.14.1
 AXE := node_modules/axe-core/axe.min.js
 CHROMIUM := /usr/bin/chromium
+EPUBCHECK := /usr/share/java/epubcheck.jar
 # pytest-xdist workers for `make test`: the shared book build and its site checks run on one, the rest beside them.
 TEST_WORKERS ?= 2
 
-.PHONY: help book serve test check chapter notebooks own-words set-repository links workflows bench clean lint deps dev-deps browser
+.PHONY: help book serve test check chapter notebooks own-words set-repository links workflows bench clean lint deps dev-deps browser chromium pdf epub epub-tools version-cell
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,7 +37,10 @@ $(VENV)/.dev-deps: $(VENV)/.book-deps requirements-dev.txt
 deps: $(VENV)/.book-deps
 dev-deps: $(VENV)/.dev-deps
 
-browser: ## Install what the browser tests need: Debian's chromium and axe-core
+browser: chromium ## Install what the browser tests need: Debian's chromium and axe-core
+	@test -f $(AXE) || npm install --silent --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
+
+chromium: ## Install Debian's chromium (the browser tests and make pdf drive it)
 	@if [ ! -x $(CHROMIUM) ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
 			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
@@ -44,7 +48,15 @@ browser: ## Install what the browser tests need: Debian's chromium and axe-core
 			echo "The site tests need Debian's chromium. Install it with:  sudo apt-get install -y chromium"; \
 		fi; \
 	fi
-	@test -f $(AXE) || npm install --silent --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
+
+epub-tools: ## Install what the EPUB check needs: Debian's epubcheck (it runs on Java)
+	@if [ ! -f $(EPUBCHECK) ]; then \
+		if [ "$$(id -u)" = 0 ]; then \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq epubcheck >/dev/null; \
+		else \
+			echo "The EPUB check needs Debian's epubcheck. Install it with:  sudo apt-get install -y epubcheck"; \
+		fi; \
+	fi
 
 # --- the book --------------------------------------------------------------------------------------
 
@@ -57,7 +69,17 @@ serve: ## Serve _build/html on http://127.0.0.1:8000
 	$(PY) -m http.server --bind 127.0.0.1 --directory $(BUILD)/html 8000
 
 notebooks: deps ## Execute notebooks in place and strip volatile metadata (NB=path to run one)
+	$(PY) -m chapterkit version-cell $(NB)
 	$(PY) -m chapterkit notebooks $(NB)
+
+version-cell: deps ## Insert or update each notebook's first code cell, the version check (NB=path for one)
+	$(PY) -m chapterkit version-cell $(NB)
+
+pdf: dev-deps chromium ## The whole book as one PDF, offline: _build/mlops-path.pdf
+	$(PY) -m chapterkit pdf --output $(BUILD)/mlops-path.pdf --work $(BUILD)/pdf
+
+epub: dev-deps epub-tools ## The whole book as one EPUB, checked by epubcheck: _build/mlops-path.epub
+	$(PY) -m chapterkit epub --output $(BUILD)/mlops-path.epub --work $(BUILD)/epub
 
 set-repository: deps ## Point the launch, edit and issue buttons at a repository: make set-repository REPOSITORY=owner/name
 	$(PY) -m chapterkit set-repository "$(REPOSITORY)"
@@ -81,7 +103,7 @@ own-words: deps ## Share of each page's words copied from a source: make own-wor
 
 # --- quality ---------------------------------------------------------------------------------------
 
-test: dev-deps browser ## Run every check: contract, notebooks, strict build, site in a browser, tool
+test: dev-deps browser epub-tools ## Run every check: contract, notebooks, strict build, site in a browser, tool
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 workflows: dev-deps ## Validate .github/ against GitHub's schemas and audit the workflows with zizmor, offline
@@ -90,7 +112,7 @@ workflows: dev-deps ## Validate .github/ against GitHub's schemas and audit the 
 lint: dev-deps ## ruff over the Python code
 	$(VENV)/bin/ruff check chapterkit tests benchmarks
 
-bench: dev-deps browser ## Print build, rebuild, notebook, page-weight and test-suite figures
+bench: dev-deps browser epub-tools ## Print build, rebuild, notebook, page-weight and test-suite figures
 	$(PY) benchmarks/bench.py
 
 clean: ## Remove the built book and caches (keeps .venv)

@@ -2,8 +2,8 @@
 
 Prints: clean build (execution off) beside the same build with execute_notebooks: force; no-op rebuild; rebuild
 after editing one chapter; each notebook's run time and the total; a chapter page's weight (raw and gzipped, from
-the browser's network events); the search index build time, size and the bytes a search fetches; the test
-suite's wall time.
+the browser's network events); the search index build time, size and the bytes a search fetches;
+make pdf and make epub; the test suite's wall time.
 
 The page is served gzipped (as GitHub Pages serves it); its weight counts every response, uncompressed and
 gzipped. Its timings are taken on a phone-sized page over Chrome's "Fast 3G" with a 4x slower CPU.
@@ -245,6 +245,27 @@ def bench_search(html: Path) -> None:
     row("bytes fetched by a next search (median, max)", f"{sorted(warm)[len(warm) // 2]:,}, {max(warm):,}")
 
 
+def bench_takeaway(work: Path) -> None:
+    """`make pdf` and `make epub`, each from a clean build folder (what the deploy and release workflows run)."""
+    print("Take-away formats (clean builds; the EPUB time includes epubcheck)")
+    for kind in ("pdf", "epub"):
+        out = work / kind
+        dest = out / f"mlops-path.{kind}"
+        start = time.perf_counter()
+        proc = subprocess.run([sys.executable, "-m", "chapterkit", kind, "--output", str(dest), "--work", str(out)],
+                              cwd=ROOT, check=False, capture_output=True, text=True)
+        seconds = time.perf_counter() - start
+        if proc.returncode != 0:
+            row(f"make {kind}", f"FAILED: {(proc.stdout + proc.stderr).strip().splitlines()[-1:]}")
+            continue
+        extra = ""
+        if kind == "pdf":
+            from pypdf import PdfReader
+
+            extra = f", {len(PdfReader(str(dest)).pages)} pages"
+        row(f"make {kind}", f"{seconds:6.1f} s  {dest.stat().st_size / 1e6:.1f} MB{extra}")
+
+
 def bench_tests() -> None:
     print("Test suite")
     start = time.perf_counter()
@@ -271,6 +292,7 @@ def main() -> int:
         bench_notebooks(work)
         bench_page_weight(html)
         bench_search(html)
+        bench_takeaway(work)
     if not args.skip_tests:
         bench_tests()
     return 0

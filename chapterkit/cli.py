@@ -5,6 +5,8 @@
 - ``notebooks``: execute notebooks in place and strip volatile metadata (``make notebooks``).
 - ``set-repository``: point the launch, edit and issue buttons at a GitHub repository (the deploy workflow).
 - ``own-words``: how much of each page repeats a source's wording outside quotes (``make own-words``).
+- ``version-cell``: insert or update each notebook's first code cell, the version check (``make notebooks``).
+- ``pdf`` and ``epub``: the whole book as one PDF or EPUB (``make pdf``, ``make epub``).
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from chapterkit import contract, notebooks, ownwords, repository, scaffold
+from chapterkit import contract, notebooks, ownwords, repository, scaffold, versioncell
 from chapterkit.errors import ChapterkitError
 
 EXIT_PROBLEMS = 1
@@ -104,6 +106,49 @@ def _cmd_set_repository(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_version_cell(args: argparse.Namespace) -> int:
+    paths = [Path(p) for p in args.paths] or notebooks.find_notebooks(Path("notebooks"))
+    try:
+        pins = versioncell.read_pins(Path(args.requirements))
+        outcomes = [versioncell.apply(path, pins) for path in paths]
+    except ChapterkitError as exc:
+        print(exc.format(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    for outcome in outcomes:
+        print(f"{outcome.path}: version check {outcome.status}")
+    changed = [o.path.as_posix() for o in outcomes if o.status != "current"]
+    if changed:
+        print(f"chapterkit version-cell: {len(changed)} changed; store their outputs with: "
+              f"make notebooks NB=\"{' '.join(changed)}\"")
+    return 0
+
+
+def _cmd_pdf(args: argparse.Namespace) -> int:
+    from chapterkit import pdfbook
+
+    try:
+        dest, numbered = pdfbook.make_pdf(Path(args.root).resolve(), Path(args.output).resolve(),
+                                          Path(args.work).resolve())
+    except ChapterkitError as exc:
+        print(exc.format(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"{dest}: {dest.stat().st_size / 1e6:.1f} MB, {numbered} contents entries with their page")
+    return 0
+
+
+def _cmd_epub(args: argparse.Namespace) -> int:
+    from chapterkit import epubbook
+
+    try:
+        dest = epubbook.make_epub(Path(args.root).resolve(), Path(args.output).resolve(),
+                                  Path(args.work).resolve(), check=not args.no_check)
+    except ChapterkitError as exc:
+        print(exc.format(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(f"{dest}: {dest.stat().st_size / 1e6:.1f} MB" + ("" if args.no_check else ", epubcheck: no problems"))
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="python -m chapterkit", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
@@ -134,6 +179,25 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("slug", help="OWNER/NAME, e.g. the value of $GITHUB_REPOSITORY")
     p.add_argument("--config", default="_config.yml", help="the book's config file (default: _config.yml)")
     p.set_defaults(func=_cmd_set_repository)
+
+    p = sub.add_parser("version-cell", help="insert or update each notebook's version-check cell")
+    p.add_argument("paths", nargs="*", help="notebooks (default: every notebook under notebooks/)")
+    p.add_argument("--requirements", default="requirements.txt",
+                   help="where the tested versions are pinned (default: requirements.txt)")
+    p.set_defaults(func=_cmd_version_cell)
+
+    p = sub.add_parser("pdf", help="the whole book as one PDF (single-page build printed by Chromium)")
+    p.add_argument("--root", default=".", help="the book's root folder (default: .)")
+    p.add_argument("--output", default="_build/mlops-path.pdf", help="the PDF (default: _build/mlops-path.pdf)")
+    p.add_argument("--work", default="_build/pdf", help="folder of the single-page build (default: _build/pdf)")
+    p.set_defaults(func=_cmd_pdf)
+
+    p = sub.add_parser("epub", help="the whole book as one EPUB (Sphinx's epub builder), checked by epubcheck")
+    p.add_argument("--root", default=".", help="the book's root folder (default: .)")
+    p.add_argument("--output", default="_build/mlops-path.epub", help="the EPUB (default: _build/mlops-path.epub)")
+    p.add_argument("--work", default="_build/epub", help="folder of the EPUB build (default: _build/epub)")
+    p.add_argument("--no-check", action="store_true", help="do not run epubcheck")
+    p.set_defaults(func=_cmd_epub)
 
     p = sub.add_parser("new", help="scaffold a draft chapter, its notebook, bib entry and _toc.yml entry")
     p.add_argument("--title", required=True, help="the resource's title (the chapter's title)")

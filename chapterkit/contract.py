@@ -15,7 +15,8 @@ Codes (each is covered by a fixture in ``tests/fixtures/contract/bad/``):
   a key its chapter does not list. BIB001 duplicate bib key. TRM001 undefined term; TRM002 term defined twice.
 - NB001 invalid notebook; NB002 over the size budget; NB003 code cell never executed; NB004 first cell is
   not a Markdown title; NB005 no ``## Checks`` with an assert; NB006 network access; NB007 disallowed import;
-  NB008 a code line over 88 characters; NB009 a plot without alt text (``chapterkit/nbchecks.py``).
+  NB008 a code line over 88 characters; NB009 a plot without alt text (``chapterkit/nbchecks.py``);
+  NB010 the first code cell is not the current version check (``chapterkit/versioncell.py``).
 - DRF001 placeholder text left in a chapter that is not a draft.
 - CHK001-CHK003 ``{checklist}`` files (``checklist_contract.py``).
 - ADM001 an admonition that takes no title (``{warning}``, ``{note}``, ...) has text on its opening line,
@@ -110,6 +111,7 @@ CODES = {
     "NB007": "an import outside numpy, pandas, scipy, sklearn, matplotlib and the standard library",
     "NB008": "a notebook code line over 88 characters",
     "NB009": "a plot output whose cell has no mystnb.image.alt text",
+    "NB010": "the first code cell is not the current version check (chapterkit/versioncell.py)",
     "DRF001": "placeholder text in a chapter that is not a draft",
     **checklist_contract.CODES,
     "ADM001": "text on the opening line of an admonition that takes no title",
@@ -590,12 +592,27 @@ class Checker:
                     self.add(rel, at(i), "NB007", f"code cell {i + 1} imports '{module}'; notebooks import only "
                              "numpy, pandas, scipy, sklearn, matplotlib and the standard library",
                              "use one of those instead")
+        self.check_version_cell(rel, nb, at)
         if checks_at is None:
             self.add(rel, at(len(cells) - 1), "NB005", "no '## Checks' Markdown section",
                      "end with a '## Checks' cell and a code cell of asserts that prove the effect")
         elif not has_assert:
             self.add(rel, at(checks_at), "NB005", "the '## Checks' section has no code cell with an assert",
                      "add a code cell of asserts after it")
+
+    def check_version_cell(self, rel: str, nb: nbformat.NotebookNode, at: Callable[[int], int]) -> None:
+        """NB010: the first code cell compares the installed versions with requirements.txt's pins."""
+        from chapterkit import versioncell
+
+        requirements = self.root / "requirements.txt"
+        if not requirements.is_file():
+            return
+        pins = versioncell.read_pins(requirements)
+        why = versioncell.problem(nb, pins, rel)
+        if why is not None:
+            first = versioncell.first_code_cell(nb)
+            self.add(rel, at(first or 0), "NB010", why,
+                     f"make notebooks NB={rel}")
 
     # ---------------------------------------------------------------- book-wide
     def check_labels(self) -> None:

@@ -244,6 +244,11 @@ def plan(request: Request, root: Path) -> Plan:
                               "restore templates/ from git") from None
     entry = bib.render_entry(cite, request.kind, title, authors, year, request.url.strip(), PLACEHOLDER)
     separator = "" if not bib_text or bib_text.endswith("\n\n") else ("\n" if bib_text.endswith("\n") else "\n\n")
+    if (root / "requirements.txt").is_file():  # the version check comes first among the code cells (NB010)
+        from chapterkit import versioncell
+
+        pins = versioncell.read_pins(root / "requirements.txt")
+        versioncell.update(nb, versioncell.expected_source(nb, pins, "templates/notebook.py"))
     nb_bytes = executed_notebook(nb, f"{topic}.ipynb")
     result = Plan(root, slug, cite, chapter, notebook)
     result.writes = {

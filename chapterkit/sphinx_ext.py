@@ -3,6 +3,8 @@
 - ``{at-a-glance}``: the chapter's "At a glance" card, from its own front matter.
 - ``{path-map}``: the learning-path map, one card per chapter listed in ``_toc.yml``, in path order.
 - A "draft" banner at the top of every page whose front matter says ``status: draft``.
+- A "Run this notebook: Binder · Colab · download" line on every notebook page (``chapterkit.launch``).
+- The EPUB build's metadata and cover (``chapterkit.ebook``).
 
 The cards are written as MyST (sphinx-design) and parsed in place, so they look like hand-written cards.
 """
@@ -17,7 +19,7 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from chapterkit import checklist_sphinx, frontmatter, search, toc
+from chapterkit import checklist_sphinx, ebook, frontmatter, launch, search, toc
 from chapterkit.frontmatter import ChapterMeta
 
 KIND_LABEL = {"paper": "Paper", "course": "Course", "book": "Book", "article": "Article", "talk": "Talk"}
@@ -174,4 +176,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.connect("doctree-read", add_draft_banner)
     checklist_sphinx.setup(app)  # the {checklist} directive
     search.setup(app)
+    launch.setup(app)
+    ebook.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -91,4 +91,6 @@ def test_new_chapter_end_to_end_in_the_mini_book(repo_copy: Path) -> None:
         shutil.copyfile(FIXTURES / "base" / name, repo_copy / name)
     shutil.rmtree(repo_copy / "tests" / "search-queries")
     shutil.copytree(FIXTURES / "base" / "tests" / "search-queries", repo_copy / "tests" / "search-queries")
+    # The repository pins its versions (requirements.txt), so its notebooks open with the version check (NB010).
+    shutil.copytree(FIXTURES / "good" / "version-check" / "notebooks", repo_copy / "notebooks", dirs_exist_ok=True)
     scaffold_and_verify(repo_copy)

@@ -1,0 +1,169 @@
+"""The version-check cell: each notebook's first code cell compares the installed libraries with the versions the
+notebook was tested with (the ``==`` pins of ``requirements.txt``) and says which differ. It never installs
+anything, imports only the standard library, and prints the same lines on every run in the tested environment.
+
+``python -m chapterkit version-cell [NOTEBOOKS...]`` inserts the cell (before the first code cell) or brings it up
+to date; it is idempotent and rewrites a notebook only when the cell changes (then run ``make notebooks`` to store
+its output). The contract (``make check``, code NB010) fails when a notebook's first code cell is not the current
+version check.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import nbformat
+
+from chapterkit.contract import ALLOWED_IMPORTS, _imports
+from chapterkit.errors import ChapterkitError
+
+MARKER = "# Version check"
+TAG = "version-check"
+# The import name of a library, and the name it is pinned under in requirements.txt.
+DISTRIBUTIONS = {"numpy": "numpy", "pandas": "pandas", "scipy": "scipy", "sklearn": "scikit-learn",
+                 "matplotlib": "matplotlib", "mpl_toolkits": "matplotlib"}
+PIN = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*==\s*([^\s;#]+)")
+
+
+def read_pins(requirements: Path) -> dict[str, str]:
+    """``name -> version`` of every ``name==version`` line (names lower-cased)."""
+    try:
+        text = requirements.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise ChapterkitError(f"cannot read the pinned versions: {exc.strerror}", str(requirements),
+                              "run from the book's root, where requirements.txt is") from exc
+    pins = {}
+    for line in text.splitlines():
+        match = PIN.match(line)
+        if match:
+            pins[match.group(1).lower()] = match.group(2)
+    return pins
+
+
+def libraries(nb: nbformat.NotebookNode) -> list[str]:
+    """The distributions a notebook imports (of the allowed ones), in a stable order."""
+    found: set[str] = set()
+    for cell in nb.cells:
+        if cell.cell_type == "code" and TAG not in cell.get("metadata", {}).get("tags", []):
+            found.update(DISTRIBUTIONS[m] for m in _imports(str(cell.source)) if m in ALLOWED_IMPORTS)
+    return sorted(found)
+
+
+def cell_source(pins: dict[str, str]) -> str:
+    """The cell's code for these ``distribution -> tested version`` pins; every line at most 88 characters."""
+    width = max([len(name) for name in pins] + [7])
+    tested = "".join(f'    "{name}": "{version}",\n' for name, version in pins.items())
+    return (
+        f"{MARKER}: the versions this notebook was tested with (requirements.txt), beside\n"
+        "# the installed ones. Elsewhere (Colab, say) they may differ, and so may a number or\n"
+        "# two below. This cell only reports; it installs nothing.\n"
+        "from importlib.metadata import PackageNotFoundError, version\n"
+        "\n"
+        "TESTED = {\n"
+        f"{tested}"
+        "}\n"
+        "differ = 0\n"
+        "for name, tested in TESTED.items():\n"
+        "    try:\n"
+        "        installed = version(name)\n"
+        "    except PackageNotFoundError:\n"
+        '        installed = "missing"\n'
+        "    differ += installed != tested\n"
+        '    verdict = "as tested" if installed == tested else f"tested with {tested}"\n'
+        f'    print(f"{{name:<{width}}} {{installed:<10}} {{verdict}}")\n'
+        'print("All as tested." if not differ else f"{differ} differ from the tested versions.")\n'
+    )
+
+
+@dataclass(frozen=True)
+class Outcome:
+    path: Path
+    status: str  # "inserted" | "updated" | "current"
+
+
+def expected_source(nb: nbformat.NotebookNode, pins: dict[str, str], where: str) -> str:
+    wanted = libraries(nb) or ["numpy"]
+    missing = [name for name in wanted if name not in pins]
+    if missing:
+        raise ChapterkitError(f"requirements.txt pins no version of {', '.join(missing)}", where,
+                              "pin it there with ==, then run the command again")
+    return cell_source({name: pins[name] for name in wanted})
+
+
+def is_version_cell(cell: nbformat.NotebookNode) -> bool:
+    return cell.cell_type == "code" and (TAG in cell.get("metadata", {}).get("tags", [])
+                                         or str(cell.source).startswith(MARKER))
+
+
+def first_code_cell(nb: nbformat.NotebookNode) -> int | None:
+    return next((i for i, c in enumerate(nb.cells) if c.cell_type == "code"), None)
+
+
+def update(nb: nbformat.NotebookNode, source: str) -> str:
+    """Put the version cell with ``source`` first among the code cells of ``nb``; returns what was done."""
+    existing = [i for i, c in enumerate(nb.cells) if is_version_cell(c)]
+    first = first_code_cell(nb)
+    if existing and existing[0] == first and len(existing) == 1:
+        cell = nb.cells[first]
+        tags = cell.metadata.get("tags", [])
+        if str(cell.source) == source and TAG in tags:
+            return "current"
+        if str(cell.source) != source:
+            cell.source = source
+            cell.outputs = []
+            cell.execution_count = None
+        cell.metadata["tags"] = [*tags, TAG] if TAG not in tags else tags
+        return "updated"
+    for i in reversed(existing):
+        del nb.cells[i]
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": [TAG]})
+    cell.pop("id", None)
+    if nb.nbformat_minor >= 5:
+        cell["id"] = "version-check"
+    at = first_code_cell(nb)
+    nb.cells.insert(at if at is not None else len(nb.cells), cell)
+    return "updated" if existing else "inserted"
+
+
+def apply(path: Path, pins: dict[str, str]) -> Outcome:
+    """Insert or update the version cell of one notebook, writing it atomically, only if it changes."""
+    try:
+        text = path.read_text(encoding="utf-8")
+        nb = nbformat.reads(text, as_version=4)
+    except (OSError, ValueError, json.JSONDecodeError) as exc:
+        raise ChapterkitError(f"is not a readable notebook: {exc}", str(path),
+                              "repair it (re-save it from Jupyter), then run the command again") from exc
+    status = update(nb, expected_source(nb, pins, str(path)))
+    if status != "current":
+        nbformat.validate(nb)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+        try:
+            with os.fdopen(fd, "w", encoding="utf-8") as out:
+                nbformat.write(nb, out)
+            os.replace(tmp, path)
+        except BaseException:
+            Path(tmp).unlink(missing_ok=True)
+            raise
+    return Outcome(path, status)
+
+
+def problem(nb: nbformat.NotebookNode, pins: dict[str, str], where: str) -> str | None:
+    """Why the notebook's first code cell is not the current version check, or None."""
+    first = first_code_cell(nb)
+    if first is None:
+        return None
+    try:
+        source = expected_source(nb, pins, where)
+    except ChapterkitError as exc:
+        return exc.message
+    cell = nb.cells[first]
+    if not is_version_cell(cell):
+        return "the first code cell is not the version check"
+    if str(cell.source) != source:
+        return "the version check does not match requirements.txt and the notebook's imports"
+    return None
