@@ -39,7 +39,9 @@ def _body(asset: _JavaScript) -> str:
 
 def thebe_enabled(app: Sphinx) -> bool:
     launch = (app.config.html_theme_options or {}).get("launch_buttons", {}) or {}
-    return bool(launch.get("thebe")) or bool(app.config["thebe_config"].get("always_load"))
+    # A book built with plain Sphinx (a test's mini-book) has no sphinx-thebe, and so no thebe_config.
+    thebe_config = getattr(app.config, "thebe_config", None) or {}
+    return bool(launch.get("thebe")) or bool(thebe_config.get("always_load"))
 
 
 def _is_thebe(asset: Any) -> bool:

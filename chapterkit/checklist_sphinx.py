@@ -277,6 +277,8 @@ def add_static_path(app: Sphinx, config: Config) -> None:
 
 def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any],
                doctree: nodes.document | None) -> None:
+    if app.builder.name == "epub":
+        return  # an e-book runs no script: the checklist reads as a printed list there
     if doctree is not None and next(iter(doctree.findall(checklist_node)), None) is not None:
         app.add_css_file(CSS)
         app.add_js_file(JS, defer="defer")

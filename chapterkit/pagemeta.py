@@ -168,7 +168,7 @@ def data_uri(svg: Path) -> str:
 
 
 def write_not_found(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name not in ("html", "dirhtml"):
         return
     dark_logo = ((app.config.html_theme_options or {}).get("logo") or {}).get("image_dark")
     # The page's own images travel inside it: at a wrong address, only its links can use the site's root.

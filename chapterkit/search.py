@@ -121,8 +121,12 @@ def weighted_body(body: str, weight: float) -> str:
     return f"<div {attrs}>\n{body}\n</div>"
 
 
+# The builders that make the web site: the single-page (PDF) and EPUB builders are HTML too, but have no search.
+SITE_BUILDERS = {"html", "dirhtml"}
+
+
 def mark_body(app: Sphinx, pagename: str, templatename: str, context: dict[str, Any], doctree: Any) -> None:
-    if app.builder.format != "html":
+    if app.builder.name not in SITE_BUILDERS:
         return
     app.builder.chapterkit_pages_written = getattr(app.builder, "chapterkit_pages_written", 0) + 1  # type: ignore[attr-defined]
     if pagename in NOT_INDEXED or not context.get("body"):
@@ -132,7 +136,7 @@ def mark_body(app: Sphinx, pagename: str, templatename: str, context: dict[str, 
 
 def collect_search_page(app: Sphinx) -> Iterator[tuple[str, dict[str, Any], str]]:
     """The search page (``search.html?q=...``), now that Sphinx's own is switched off."""
-    if app.builder.format == "html":
+    if app.builder.name in SITE_BUILDERS:
         yield "search", {"title": "Search"}, "search.html"
 
 
@@ -244,7 +248,7 @@ def indexed_pages(outdir: Path) -> dict[str, str]:
 
 
 def index_site(app: Sphinx, exception: Exception | None) -> None:
-    if exception is not None or app.builder.format != "html":
+    if exception is not None or app.builder.name not in SITE_BUILDERS:
         return
     if not getattr(app.builder, "chapterkit_pages_written", 0) and (Path(app.outdir) / OUTPUT / "pagefind.js").is_file():
         logger.info("search: no page changed, the Pagefind index is up to date")

@@ -18,6 +18,7 @@ import io
 import json
 import os
 import re
+import subprocess
 import sys
 import zipfile
 from dataclasses import dataclass
@@ -316,21 +317,16 @@ def pdf_book(tmp_path_factory: pytest.TempPathFactory) -> Pdf:
     """`make pdf` once, with the version a release would put on the title page; the pages the tests read."""
     from pypdf import PdfReader
 
-    from chapterkit import pdfbook
-
     _need_or_fail(CHROMIUM.exists(), "chromium is missing: apt-get install -y chromium (make test does it as root)")
     work = tmp_path_factory.mktemp("pdf")
-    saved = os.environ.get("BOOK_VERSION")
-    os.environ["BOOK_VERSION"] = TEST_VERSION
-    try:
-        dest, _ = pdfbook.make_pdf(ROOT, work / "mlops-path.pdf", work)
-    except ChapterkitError as exc:
-        pytest.fail(exc.format())
-    finally:
-        if saved is None:
-            os.environ.pop("BOOK_VERSION", None)
-        else:
-            os.environ["BOOK_VERSION"] = saved
+    dest = work / "mlops-path.pdf"
+    # `make pdf`'s own command, in a process of its own: Playwright's sync API cannot start a second time in a
+    # worker whose browser fixture already runs one.
+    proc = subprocess.run([sys.executable, "-m", "chapterkit", "pdf", "--output", str(dest), "--work", str(work)],
+                          cwd=ROOT, env={**os.environ, "BOOK_VERSION": TEST_VERSION}, check=False,
+                          capture_output=True, text=True, timeout=900)
+    if proc.returncode != 0:
+        pytest.fail(f"make pdf failed:\n{proc.stdout[-3000:]}{proc.stderr[-3000:]}")
     reader = PdfReader(str(dest))
     outline: list[tuple[int, str, int]] = []
 
