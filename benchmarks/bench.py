@@ -269,7 +269,9 @@ def bench_takeaway(work: Path) -> None:
 def bench_tests() -> None:
     print("Test suite")
     start = time.perf_counter()
-    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"], cwd=ROOT,
+    # As `make test` runs it: two xdist workers, the shared build's tests on one of them.
+    proc = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist",
+                           "loadgroup"], cwd=ROOT,
                           check=False, capture_output=True, text=True)
     seconds = time.perf_counter() - start
     summary = proc.stdout.strip().splitlines()[-1] if proc.stdout.strip() else "no output"
