@@ -3,11 +3,15 @@
 How the pieces fit (DESIGN.md, decision 6):
 
 - ``doctree-resolved``: the block that carries a page's *main* index entry (``:::{index} !term``) gets the class
-  ``chapterkit-defines``: that is where the concept is explained.
+  ``chapterkit-defines``: that is where the concept is explained. Entry terms that the section's text does not
+  hold ("numerical stability" under "Models are numerically stable") go into that block as an attribute that
+  Pagefind indexes (``data-pagefind-index-attrs``), so the index's words find the section.
 - ``html-page-context``: every content page's body is wrapped in ``<div data-pagefind-body>``, so Pagefind indexes
   the article text and never the navigation, header buttons or footers. Whole pages that restate concepts
-  (the glossary, notebooks, the bibliography) and recap sections (takeaways, questions, a notebook's Checks)
-  carry a lower ``data-pagefind-weight``; defining blocks a higher one. The general index and the search page are
+  (the glossary, notebooks, the bibliography, a crosswalk) and recaps (sections named in ``RECAP_SECTIONS`` or
+  headed in a recap's form, "..., in short", "... at a glance", "Takeaways ..."; a notebook's Checks; the
+  interactive checklists, the at-a-glance card and "Learning objectives") carry a lower ``data-pagefind-weight``,
+  a recap's heading included; defining blocks a higher one. The general index and the search page are
   not wrapped, so they are not indexed.
 - Sphinx's own search is switched off: the builder writes no ``searchindex.js``, ``html-collect-pages`` adds our
   search page (``_templates/search.html``), and the ``<script>`` tags for Sphinx's search that

@@ -90,6 +90,9 @@
 
   // True if the query's words follow one another in the page's words from position `at`.
   const phraseAt = (words, at, terms) => terms.every((t, k) => stem(words[at + k] || "") === t);
+  // True if one of the locations `locs` (matched words) is inside the typed query, word for word, in `words`.
+  const typedAt = (words, locs, typed) => typed.length > 0 &&
+    locs.some((loc) => typed.some((_, k) => phraseAt(words, loc.location - k, typed)));
 
   // The sections of a page that match, best first (the first is where the result links): one whose explaining
   // text has the query word for word, as typed (a title such as "What's your ML Test Score?"); then the one whose
@@ -106,13 +109,12 @@
         sub, order, named, specific: heading.length ? named / heading.length : 0,
         covered: terms.filter((t) => found.has(t)).length,
         phrase: terms.length > 1 && explaining.some((loc) => phraseAt(words, loc.location, terms)) ? 1 : 0,
-        verbatim: typed.length && explaining.some((loc) => typed.some((_, k) => phraseAt(words, loc.location - k, typed)))
-          ? 1 : 0,
+        verbatim: typedAt(words, explaining, typed) ? 1 : 0,
         score: (sub.weighted_locations || []).reduce((sum, loc) => sum + (loc.balanced_score || 0), 0),
       };
     });
-    ranked.sort((a, b) => b.verbatim - a.verbatim || b.covered - a.covered || b.phrase - a.phrase || b.named - a.named ||
-      b.specific - a.specific || b.score - a.score || a.order - b.order);
+    ranked.sort((a, b) => b.verbatim - a.verbatim || b.covered - a.covered || b.phrase - a.phrase ||
+      b.named - a.named || b.specific - a.specific || b.score - a.score || a.order - b.order);
     return ranked.slice(0, MAX_SECTIONS).map((s) => s.sub);
   }
 
@@ -140,7 +142,7 @@
     // ML Test Score?"), is nearly as strong.
     const words = String(data.content || "").split(/\s+/);
     const definingLocs = (data.weighted_locations || []).filter((loc) => isDefining(loc));
-    const verbatim = typed.length && definingLocs.some((loc) => typed.some((_, k) => phraseAt(words, loc.location - k, typed)));
+    const verbatim = typedAt(words, definingLocs, typed);
     const phrase = exact ? 4 : verbatim ? 3 : headings.some((h) => hasPhrase(h, terms)) ? 2
       : hasPhrase(content, terms) ? 1.5 : 1;
     // A page named exactly what the reader typed ("glossary", "feedback loops") is the page they want; one whose
@@ -160,8 +162,8 @@
   }
 
   // True if `text`, without a leading label ("Monitor 5:", "Part 1:"), has exactly the query's words.
-  const sameWords = (text, terms) => stems(String(text || "").replace(/^\p{L}+ \d+:\s*/u, "")).join(" ") === terms.join(" ")
-    || stems(String(text || "")).join(" ") === terms.join(" ");
+  const sameWords = (text, terms) => [String(text || ""), String(text || "").replace(/^\p{L}+ \d+:\s*/u, "")]
+    .some((t) => stems(t).join(" ") === terms.join(" "));
 
   // True if all of the query's words appear in `seq` in the query's order (other words between them allowed).
   function inOrder(seq, terms) {
