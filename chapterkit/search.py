@@ -3,11 +3,15 @@
 How the pieces fit (DESIGN.md, decision 6):
 
 - ``doctree-resolved``: the block that carries a page's *main* index entry (``:::{index} !term``) gets the class
-  ``chapterkit-defines``: that is where the concept is explained.
+  ``chapterkit-defines``: that is where the concept is explained. Entry terms that the section's text does not
+  hold ("numerical stability" under "Models are numerically stable") go into that block as an attribute that
+  Pagefind indexes (``data-pagefind-index-attrs``), so the index's words find the section.
 - ``html-page-context``: every content page's body is wrapped in ``<div data-pagefind-body>``, so Pagefind indexes
   the article text and never the navigation, header buttons or footers. Whole pages that restate concepts
-  (the glossary, notebooks, the bibliography) and recap sections (takeaways, questions, a notebook's Checks)
-  carry a lower ``data-pagefind-weight``; defining blocks a higher one. The general index and the search page are
+  (the glossary, notebooks, the bibliography, a crosswalk) and recaps (sections named in ``RECAP_SECTIONS`` or
+  headed in a recap's form, "..., in short", "... at a glance", "Takeaways ..."; a notebook's Checks; the
+  interactive checklists, the at-a-glance card and "Learning objectives") carry a lower ``data-pagefind-weight``,
+  a recap's heading included; defining blocks a higher one. The general index and the search page are
   not wrapped, so they are not indexed.
 - Sphinx's own search is switched off: the builder writes no ``searchindex.js``, ``html-collect-pages`` adds our
   search page (``_templates/search.html``), and the ``<script>`` tags for Sphinx's search that
@@ -26,6 +30,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import html
 import json
 import re
 import shutil
@@ -48,6 +53,7 @@ OUTPUT = "pagefind"
 # Characters that stay inside a word, so that "A/B" is one word and not "a" and "b".
 INCLUDE_CHARACTERS = "/"
 DEFINES_CLASS = "chapterkit-defines"
+TERMS_ATTR = "data-chapterkit-terms"
 # Pages that are not articles: the general index and the search page itself.
 NOT_INDEXED = {"genindex", "search", "py-modindex"}
 # Weights (Pagefind scales them quadratically: 2 counts about 4x body text, 0.5 about a quarter).
@@ -59,9 +65,23 @@ RECAP_WEIGHT = 0.4
 RECAP_SECTIONS = ("questions-this-module-answers", "key-takeaways", "takeaways", "check-your-understanding",
                   "hands-on", "further-reading", "references", "readings-tutorials-and-guests",
                   "what-changed-from-2021", "what-the-section-recommends-in-short",
-                  "what-these-sections-recommend-in-short", "the-sections-that-follow", "checks")
+                  "what-these-sections-recommend-in-short", "the-sections-that-follow", "checks",
+                  "common-misreadings")
+# Recap sections by the form of their heading, whatever the rest of it says ("What the section asks for, in
+# short", "... at a glance", "Takeaways for ..."): their ids end or begin with these words.
+RECAP_PATTERNS = (r"[a-z0-9-]*-in-short", r"[a-z0-9-]*-at-a-glance", r"(?:[a-z0-9-]+-)?(?:key-)?takeaways[a-z0-9-]*",
+                  r"(?:[a-z0-9-]+-)?summary")
 LOW_WEIGHT = {"glossary": 0.4, "bibliography": 0.3}
+# Pages whose last path part says they restate other pages: a crosswalk is a table of links between chapters.
+LOW_WEIGHT_NAMES = {"crosswalk": 0.4}
 NOTEBOOK_WEIGHT = 0.5
+# An interactive checklist ({checklist} directive, a <div class="ck">) restates, one line each, what the
+# chapter's sections explain: it counts as a recap, so a query lands on the section that explains.
+CHECKLIST_CLASS = "ck"
+# Blocks that list what a page teaches rather than teach it: the "at a glance" card and admonitions titled like a
+# recap (a chapter's "Learning objectives"). They count as recaps too.
+RECAP_BLOCK_CLASSES = ("chapterkit-glance",)
+RECAP_ADMONITION_TITLES = r"(?:Learning objectives|At a glance|In short|Key takeaways|Takeaways|Summary)"
 # The Sphinx search scripts that pydata-sphinx-theme writes into every page's <head>.
 SPHINX_SEARCH_SCRIPT = re.compile(
     r'[ \t]*<script src="[^"]*(?:searchindex\.js|_static/searchtools\.js|_static/language_data\.js)"></script>\n?'
@@ -74,28 +94,56 @@ def page_weight(pagename: str) -> float:
         return LOW_WEIGHT[pagename]
     if pagename.startswith("notebooks/"):
         return NOTEBOOK_WEIGHT
+    if pagename.rsplit("/", 1)[-1] in LOW_WEIGHT_NAMES:
+        return LOW_WEIGHT_NAMES[pagename.rsplit("/", 1)[-1]]
     return 1.0
 
 
-def main_entry_targets(app: Sphinx, docname: str) -> set[str]:
-    """Ids of the targets of the page's main index entries (``!term``)."""
+def main_entry_targets(app: Sphinx, docname: str) -> dict[str, list[str]]:
+    """Ids of the targets of the page's main index entries (``!term``), each with its terms."""
     entries = app.env.get_domain("index").entries.get(docname, [])  # type: ignore[attr-defined]
-    return {target for _kind, _value, target, main, _key in entries if main == "main"}
+    targets: dict[str, list[str]] = {}
+    for kind, value, target, main, _key in entries:
+        if main == "main":
+            targets.setdefault(target, []).extend(
+                [" ".join(value.split(";")).strip()] if kind == "single" else [])
+    return targets
+
+
+def index_terms_html(terms: list[str]) -> str:
+    """An empty element whose attribute Pagefind indexes: the words of the index entries a block defines."""
+    return (f'<span {TERMS_ATTR}="{html.escape("; ".join(terms))}" '
+            f'data-pagefind-index-attrs="{TERMS_ATTR}"></span>')
 
 
 def mark_defining_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> None:
-    """Give the block that holds each main index entry the class that becomes its Pagefind weight."""
+    """Give the block that holds each main index entry the class that becomes its Pagefind weight.
+
+    An index entry's words are not in the page's text: a block defining "numerical stability" under the
+    heading "Models are numerically stable" would not be found by them. The terms that its section's text does
+    not already hold go into the block as an attribute Pagefind indexes (nothing a reader sees or hears)."""
     targets = main_entry_targets(app, docname)
     if not targets:
         return
     for node in list(doctree.findall(nodes.Element)):
-        if not targets & set(node.get("ids", [])) or isinstance(node, nodes.term):
+        ids = set(node.get("ids", []))
+        if not ids & set(targets) or isinstance(node, nodes.term):
             continue  # a glossary term is a main entry too, but the glossary restates: it stays low
         block = node.parent if isinstance(node, (nodes.target, nodes.inline)) and node.parent else node
         if isinstance(block, nodes.section):
             continue  # a whole section is too much: its heading already weighs more than body text
         if DEFINES_CLASS not in block["classes"]:
             block["classes"].append(DEFINES_CLASS)
+        text = " ".join((_section_of(block) or block).astext().lower().split())
+        missing = [t for i in sorted(ids & set(targets)) for t in targets[i] if t and t.lower() not in text]
+        if missing and isinstance(block, nodes.TextElement):
+            block.append(nodes.raw("", index_terms_html(missing), format="html"))
+
+
+def _section_of(node: nodes.Node) -> nodes.section | None:
+    while node is not None and not isinstance(node, nodes.section):
+        node = node.parent
+    return node
 
 
 _DEFINES_TAG = re.compile(r'(<[a-z][a-z0-9]*\b[^>]*\bclass="[^"]*\b' + DEFINES_CLASS + r'\b[^"]*")')
@@ -103,15 +151,25 @@ _DEFINES_TAG = re.compile(r'(<[a-z][a-z0-9]*\b[^>]*\bclass="[^"]*\b' + DEFINES_C
 
 # Pagefind's own heading weights; a heading's weight is its own, not its page's, so a low page scales them itself.
 HEADING_WEIGHT = {1: 7.0, 2: 6.0, 3: 5.0, 4: 4.0, 5: 3.0, 6: 2.0}
-_RECAP_SECTION = re.compile(r'(<section id="(?:' + "|".join(RECAP_SECTIONS) + r')(?:-\d+)?")')
-_HEADING_TAG = re.compile(r"<h([1-6])(?=[\s>])")
+# A recap section's tag, then its heading (after any targets): both get the recap weight, the heading too, so
+# that a recap's heading ("What the section asks for, in short") does not outweigh the sections it restates.
+_RECAP_SECTION = re.compile(r'(<section id="(?:' + "|".join(RECAP_SECTIONS + RECAP_PATTERNS)
+                            + r')(?:-\d+)?")([^>]*>\s*(?:<span id="[^"]+"></span>\s*)*<h[1-6])(?=[\s>])')
+_CHECKLIST_BLOCK = re.compile(r'(<div class="' + CHECKLIST_CLASS + r'"(?=[\s>]))')
+_RECAP_BLOCK = re.compile(r'(<div class="[^"]*\b(?:' + "|".join(RECAP_BLOCK_CLASSES) + r')\b[^"]*")')
+_RECAP_ADMONITION = re.compile(r'(<div class="[^"]*\badmonition\b[^"]*")(?=[^>]*>\s*<p class="admonition-title">'
+                               + RECAP_ADMONITION_TITLES + r'\b)')
+_HEADING_TAG = re.compile(r"<h([1-6])(?=[\s>])(?! data-pagefind-weight)")
 
 
 def weighted_body(body: str, weight: float) -> str:
     """The page body as Pagefind should read it: the article marked as the indexed region, with weights."""
     body = _DEFINES_TAG.sub(rf'\1 data-pagefind-weight="{DEFINES_WEIGHT:g}"', body)
-    body = _RECAP_SECTION.sub(rf'\1 data-pagefind-weight="{RECAP_WEIGHT * weight:g}"', body)
-    if weight != 1.0:
+    recap = f' data-pagefind-weight="{RECAP_WEIGHT * weight:g}"'
+    body = _RECAP_SECTION.sub(lambda m: m.group(1) + recap + m.group(2) + recap, body)
+    for block in (_CHECKLIST_BLOCK, _RECAP_BLOCK, _RECAP_ADMONITION):
+        body = block.sub(lambda m: m.group(1) + recap, body)
+    if weight != 1.0:  # headings that carry no weight yet (a recap's has its own)
         body = _HEADING_TAG.sub(
             lambda m: f'<h{m.group(1)} data-pagefind-weight="{HEADING_WEIGHT[int(m.group(1))] * weight:g}"', body)
     # The page's weight also goes in as metadata ("rank"): Pagefind normalizes a page's weighted words by its

@@ -66,7 +66,7 @@
   // They are dropped when the query has other words; Pagefind would otherwise ask every page for them too.
   const QUESTION_WORDS = new Set(("why how what when which who where whose do does did is are was were be been " +
     "the a an of to in on for and or with my i we you it its can could should would will there that this these " +
-    "those from by at as me us our your about into than then so if").split(" "));
+    "those from by at as me us our your about into than then so if over").split(" "));
 
   function searchTerms(query) {
     const words = query.trim().split(/\s+/).filter(Boolean);
@@ -76,24 +76,32 @@
 
   // A word as compared for coverage: lower case, letters and digits only, its first 4 characters.
   const stem = (word) => word.toLowerCase().replace(/[^\p{L}\p{N}]+/gu, "").slice(0, 4);
-  const stems = (text) => text.split(/[\s/-]+/).map(stem).filter((w) => w && !QUESTION_WORDS.has(w));
+  const rawStems = (text) => String(text || "").split(/[\s/-]+/).map(stem).filter(Boolean);
+  const stems = (text) => rawStems(text).filter((w) => !QUESTION_WORDS.has(w));
 
   // Weights the build gives (chapterkit/search.py; tests/test_search.py checks that they agree): a block that
   // holds a concept's main index entry weighs DEFINES; recap sections (takeaways, questions, Checks) weigh
   // RECAP or less.
   const DEFINES = 2.2;
   const RECAP = 0.4;
+  // Pagefind stores a weight in steps of 1/24 (2.2 comes back as 2.1667, 0.4 as 0.375): compare within a step.
+  const STEP = 1 / 24;
+  const isDefining = (loc) => Math.abs(loc.weight - DEFINES) < STEP;
 
   // True if the query's words follow one another in the page's words from position `at`.
   const phraseAt = (words, at, terms) => terms.every((t, k) => stem(words[at + k] || "") === t);
+  // True if one of the locations `locs` (matched words) is inside the typed query, word for word, in `words`.
+  const typedAt = (words, locs, typed) => typed.length > 0 &&
+    locs.some((loc) => typed.some((_, k) => phraseAt(words, loc.location - k, typed)));
 
-  // The sections of a page that match, best first (the first is where the result links): the section whose
+  // The sections of a page that match, best first (the first is where the result links): one whose explaining
+  // text has the query word for word, as typed (a title such as "What's your ML Test Score?"); then the one whose
   // explaining text (not a recap) holds the most of the query's words; then one that has them as a phrase; then
   // the one whose heading names most of them, and little else; then the one whose matches weigh most.
-  function bestSections(data, terms) {
+  function bestSections(data, terms, typed = []) {
     const words = String(data.content || "").split(/\s+/);
     const ranked = (data.sub_results || []).map((sub, order) => {
-      const explaining = (sub.weighted_locations || []).filter((loc) => loc.weight > RECAP + 1e-6);
+      const explaining = (sub.weighted_locations || []).filter((loc) => loc.weight > RECAP + STEP);
       const found = new Set(explaining.map((loc) => stem(words[loc.location] || "")));
       const heading = stems(sub.title || "");
       const named = terms.filter((t) => heading.includes(t)).length;
@@ -101,11 +109,12 @@
         sub, order, named, specific: heading.length ? named / heading.length : 0,
         covered: terms.filter((t) => found.has(t)).length,
         phrase: terms.length > 1 && explaining.some((loc) => phraseAt(words, loc.location, terms)) ? 1 : 0,
+        verbatim: typedAt(words, explaining, typed) ? 1 : 0,
         score: (sub.weighted_locations || []).reduce((sum, loc) => sum + (loc.balanced_score || 0), 0),
       };
     });
-    ranked.sort((a, b) => b.covered - a.covered || b.phrase - a.phrase || b.named - a.named ||
-      b.specific - a.specific || b.score - a.score || a.order - b.order);
+    ranked.sort((a, b) => b.verbatim - a.verbatim || b.covered - a.covered || b.phrase - a.phrase ||
+      b.named - a.named || b.specific - a.specific || b.score - a.score || a.order - b.order);
     return ranked.slice(0, MAX_SECTIONS).map((s) => s.sub);
   }
 
@@ -121,17 +130,60 @@
   // Pagefind ranks each page by its weighted words relative to the page's length, so a weight that a whole page
   // carries cancels out; the build therefore also records it as the page's "rank" (chapterkit/search.py), and it
   // is applied here, with a boost for a page that has the query as a phrase (in a heading, more).
-  function pageRank(result, data, terms) {
+  function pageRank(result, data, terms, typed = []) {
     const rank = Number.parseFloat(data.meta && data.meta.rank);
     const weight = Number.isFinite(rank) ? rank : 1;
     const headings = (data.sub_results || []).map((sub) => stems(sub.title || ""));
     const content = stems(String(data.content || ""));
-    const phrase = headings.some((h) => hasPhrase(h, terms)) ? 2 : hasPhrase(content, terms) ? 1.5 : 1;
-    // A page named exactly what the reader typed ("glossary", "feedback loops") is the page they want.
-    const named = terms.length && stems((data.meta && data.meta.title) || "").join(" ") === terms.join(" ") ? 2.5 : 1;
-    // The block that holds the concept's main index entry is where the page explains it.
-    const defines = (data.weighted_locations || []).some((loc) => Math.abs(loc.weight - DEFINES) < 1e-6) ? 2 : 1;
-    return result.score * weight * phrase * named * defines;
+    // A section headed exactly what the reader typed (after a label such as "Monitor 5:") is the strongest sign:
+    // twice a phrase in a heading, so that it outranks a page whose title merely holds the words.
+    const exact = terms.length && (data.sub_results || []).some((sub) => sameWords(sub.title, terms));
+    // A defining block that has the query word for word, question words and all (a title such as "What's your
+    // ML Test Score?"), is nearly as strong.
+    const words = String(data.content || "").split(/\s+/);
+    const definingLocs = (data.weighted_locations || []).filter((loc) => isDefining(loc));
+    const verbatim = typedAt(words, definingLocs, typed);
+    const phrase = exact ? 4 : verbatim ? 3 : headings.some((h) => hasPhrase(h, terms)) ? 2
+      : hasPhrase(content, terms) ? 1.5 : 1;
+    // A page named exactly what the reader typed ("glossary", "feedback loops") is the page they want; one whose
+    // title holds all the words in that order ("ML anti-patterns" for "ML-System Anti-Patterns"), nearly so.
+    const title = stems((data.meta && data.meta.title) || "");
+    const named = terms.length && sameWords((data.meta && data.meta.title) || "", terms) ? 2.5
+      : terms.length > 1 && inOrder(title, terms) ? 1.5 : 1;
+    // No boost for a page merely because a defining block holds the query's words: tried with the weights as
+    // Pagefind returns them, it ranked pages that define a neighbouring concept first (93% first-result hits
+    // against 96%). Defining blocks count through their weight and in `verbatim` above.
+    const defines = 1;
+    // How well the page matches, coarsely (has the query as a phrase or not, defines it or not), and whether it
+    // matches outside its recaps: what restatersBelowExplainers compares.
+    const explains = (data.weighted_locations || []).some((loc) => loc.weight > RECAP + STEP);
+    return { rank: result.score * weight * phrase * named * defines, match: (phrase > 1 ? 2 : 1) * defines,
+      explains, weight };
+  }
+
+  // True if `text`, without a leading label ("Monitor 5:", "Part 1:"), has exactly the query's words.
+  const sameWords = (text, terms) => [String(text || ""), String(text || "").replace(/^\p{L}+ \d+:\s*/u, "")]
+    .some((t) => stems(t).join(" ") === terms.join(" "));
+
+  // True if all of the query's words appear in `seq` in the query's order (other words between them allowed).
+  function inOrder(seq, terms) {
+    let at = 0;
+    for (const word of seq) if (word === terms[at]) at++;
+    return at === terms.length;
+  }
+
+  // A page that restates or demonstrates what a chapter explains (a notebook, the glossary, a crosswalk: its
+  // weight is below 1) never ranks above a chapter page that matches the query at least as well: its rank is
+  // held just below that page's.
+  function restatersBelowExplainers(found) {
+    for (const item of found) {
+      if (item.weight >= 1) continue;
+      for (const other of found) {
+        if (other.weight >= 1 && other.explains && other.match >= item.match && other.rank <= item.rank) {
+          item.rank = other.rank * 0.99;
+        }
+      }
+    }
   }
 
   // The search itself, for the dialog, the search page and the tests: pages best first, each with its title,
@@ -140,16 +192,20 @@
     const pf = await loadPagefind();
     const text = searchTerms(query);
     const terms = [...new Set(stems(text))];
+    // The query word for word, question words kept, when they were left out of `terms` and it has 3 words or more.
+    const all = rawStems(query);
+    const typed = all.length >= 3 && all.length > terms.length ? all : [];
     const search = await pf.search(text);
     const candidates = search.results.slice(0, Math.max(limit, CANDIDATES));
     const found = await Promise.all(candidates.map(async (result, order) => {
       const data = await result.data();
-      return { data, order, rank: pageRank(result, data, terms) };
+      return { data, order, ...pageRank(result, data, terms, typed) };
     }));
+    restatersBelowExplainers(found);
     found.sort((a, b) => b.rank - a.rank || a.order - b.order);
     return found.slice(0, limit).map(({ data }) => {
       const title = (data.meta && data.meta.title) || data.url;
-      const sections = bestSections(data, terms).map((sub) => ({
+      const sections = bestSections(data, terms, typed).map((sub) => ({
         title: sub.anchor ? sub.title : title, url: sub.url, excerpt: sub.excerpt,
       }));
       if (!sections.length) sections.push({ title, url: data.url, excerpt: data.excerpt });
