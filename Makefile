@@ -40,23 +40,28 @@ dev-deps: $(VENV)/.dev-deps
 browser: chromium ## Install what the browser tests need: Debian's chromium and axe-core
 	@test -f $(AXE) || npm install --silent --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
 
-chromium: ## Install Debian's chromium (the browser tests and make pdf drive it)
-	@if [ ! -x $(CHROMIUM) ]; then \
+# $(call publish_download,FILE): put a take-away format beside a built site, where its footer and landing page link it.
+define publish_download
+	@if [ -d $(BUILD)/html ]; then mkdir -p $(BUILD)/html/downloads && cp $(BUILD)/$(1) $(BUILD)/html/downloads/ \
+		&& echo "Linked from the site: $(BUILD)/html/downloads/$(1)"; fi
+endef
+
+# $(call apt_install,FILE,PACKAGE,WHO): install Debian's PACKAGE unless FILE exists (as root), or say how to.
+define apt_install
+	@if [ ! -e $(1) ]; then \
 		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $(2) >/dev/null; \
 		else \
-			echo "The site tests need Debian's chromium. Install it with:  sudo apt-get install -y chromium"; \
+			echo "$(3) need Debian's $(2). Install it with:  sudo apt-get install -y $(2)"; \
 		fi; \
 	fi
+endef
+
+chromium: ## Install Debian's chromium (the browser tests and make pdf drive it)
+	$(call apt_install,$(CHROMIUM),chromium,The site tests and make pdf)
 
 epub-tools: ## Install what the EPUB check needs: Debian's epubcheck (it runs on Java)
-	@if [ ! -f $(EPUBCHECK) ]; then \
-		if [ "$$(id -u)" = 0 ]; then \
-			apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq epubcheck >/dev/null; \
-		else \
-			echo "The EPUB check needs Debian's epubcheck. Install it with:  sudo apt-get install -y epubcheck"; \
-		fi; \
-	fi
+	$(call apt_install,$(EPUBCHECK),epubcheck,The EPUB check and make epub)
 
 # --- the book --------------------------------------------------------------------------------------
 
@@ -77,9 +82,11 @@ version-cell: deps ## Insert or update each notebook's first code cell, the vers
 
 pdf: dev-deps chromium ## The whole book as one PDF, offline: _build/mlops-path.pdf
 	$(PY) -m chapterkit pdf --output $(BUILD)/mlops-path.pdf --work $(BUILD)/pdf
+	$(call publish_download,mlops-path.pdf)
 
 epub: dev-deps epub-tools ## The whole book as one EPUB, checked by epubcheck: _build/mlops-path.epub
 	$(PY) -m chapterkit epub --output $(BUILD)/mlops-path.epub --work $(BUILD)/epub
+	$(call publish_download,mlops-path.epub)
 
 set-repository: deps ## Point the launch, edit and issue buttons at a repository: make set-repository REPOSITORY=owner/name
 	$(PY) -m chapterkit set-repository "$(REPOSITORY)"

@@ -11,31 +11,19 @@ import os
 import re
 import shutil
 import subprocess
-import sys
 from pathlib import Path
 
+from chapterkit.bookbuild import strict_build
 from chapterkit.ebook import BASENAME
 from chapterkit.errors import ChapterkitError
 
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 
 
 def build_epub(root: Path, work: Path) -> Path:
     """The strict EPUB build of the book; returns the EPUB file."""
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
     shutil.rmtree(work / "_build" / "epub", ignore_errors=True)
-    proc = subprocess.run([str(jupyter_book), "build", str(root), "-W", "-n", "--keep-going", "--builder", "custom",
-                           "--custom-builder", "epub", "--path-output", str(work)], check=False,
-                          capture_output=True, text=True, env={**os.environ, "NO_COLOR": "1"}, timeout=1200)
-    epub = work / "_build" / "epub" / f"{BASENAME}.epub"
-    if proc.returncode != 0 or not epub.is_file():
-        log = ANSI.sub("", proc.stdout + proc.stderr)
-        problems = [ln for ln in log.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", ln)]
-        raise ChapterkitError("the EPUB build of the book failed:\n  "
-                              + "\n  ".join(problems[-20:] or log.splitlines()[-20:]), str(root),
-                              "fix what the log says (make book shows the same problems), then make epub")
-    return epub
+    return strict_build(root, work, "epub", work / "_build" / "epub" / f"{BASENAME}.epub", "EPUB", "epub")
 
 
 def epubcheck(epub: Path) -> list[str]:

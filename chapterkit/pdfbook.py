@@ -15,7 +15,6 @@ import logging
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from typing import Any
 
 import yaml
 
+from chapterkit.bookbuild import strict_build
 from chapterkit.bookversion import book_date, book_version
 from chapterkit.errors import ChapterkitError
 
@@ -31,7 +31,6 @@ HERE = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking",
                  "--disable-component-update", "--disable-sync"]
-ANSI = re.compile(r"\x1b\[[0-9;]*m")
 FOOTER = ('<div style="width:100%;font-size:8px;color:#555;padding:0 17mm;display:flex;'
           'justify-content:space-between;font-family:sans-serif">'
           '<span>{title} · {version}</span><span><span class="pageNumber"></span> / '
@@ -65,18 +64,7 @@ def read_book(root: Path) -> Book:
 
 def build_single_page(root: Path, out: Path) -> Path:
     """The strict single-page HTML build of the book; returns the page."""
-    jupyter_book = Path(sys.executable).parent / "jupyter-book"
-    proc = subprocess.run([str(jupyter_book), "build", str(root), "-W", "-n", "--keep-going", "--builder",
-                           "singlehtml", "--path-output", str(out)], check=False, capture_output=True, text=True,
-                          env={**os.environ, "NO_COLOR": "1"}, timeout=1200)
-    page = out / "_build" / "singlehtml" / "intro.html"
-    if proc.returncode != 0 or not page.is_file():
-        log = ANSI.sub("", proc.stdout + proc.stderr)
-        problems = [ln for ln in log.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", ln)]
-        raise ChapterkitError("the single-page build of the book failed:\n  "
-                              + "\n  ".join(problems[-20:] or log.splitlines()[-20:]), str(root),
-                              "fix what the log says (make book shows the same problems), then make pdf")
-    return page
+    return strict_build(root, out, "singlehtml", out / "_build" / "singlehtml" / "intro.html", "single-page", "pdf")
 
 
 def anchor_pages(pdf: Path) -> dict[str, int]:

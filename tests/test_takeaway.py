@@ -102,6 +102,17 @@ def test_launch_links_have_the_form_binder_and_colab_expect() -> None:
     assert launch.launch_for({**options, "repository_url": "https://gitlab.com/a/b"}, notebook) is None
 
 
+def test_landing_page_and_footer_link_the_pdf_and_epub(built_book: BuildResult) -> None:
+    """Both formats are linked where a reader looks for them, at the place the deploy puts them."""
+    intro = (built_book.html / "intro.html").read_text(encoding="utf-8")
+    for fmt in ("pdf", "epub"):
+        assert f'href="downloads/mlops-path.{fmt}"' in intro, f"landing page footer: no {fmt} link"
+    chapter = (built_book.html / "chapters" / "technical-debt" / "eroding-boundaries.html").read_text(encoding="utf-8")
+    assert 'href="../../downloads/mlops-path.pdf"' in chapter and 'href="../../downloads/mlops-path.epub"' in chapter
+    deploy = (ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8")
+    assert "cp _build/mlops-path.pdf _build/mlops-path.epub _build/html/downloads/" in deploy
+
+
 def test_every_notebook_page_names_its_launch_links(built_book: BuildResult) -> None:
     assert built_book.returncode == 0, "\n".join(built_book.problems)
     docs = notebook_docs()
