@@ -14,6 +14,7 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `pytest` (unlike `python -m pytest`) does not put the repo root on sys.path
     sys.path.insert(0, str(ROOT))
 
+from chapterkit.bookbuild import log_problems
 from chapterkit.repo import copy_content
 
 VENV_BIN = Path(sys.executable).parent
@@ -32,7 +33,7 @@ class BuildResult:
     @property
     def problems(self) -> list[str]:
         """Every WARNING or ERROR line of the build log."""
-        return [line for line in self.output.splitlines() if re.search(r"\b(WARNING|ERROR|CRITICAL)\b", line)]
+        return log_problems(self.output)
 
 
 def strict_build(source: Path, output: Path) -> BuildResult:
