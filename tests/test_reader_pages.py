@@ -283,12 +283,12 @@ def test_every_section_page_links_its_source_material(built_book: BuildResult) -
 
 
 # --------------------------------------------------------------------------- 7. ways in
-def test_glossary_lists_have_an_a_to_z_bar_to_their_first_term_of_each_letter(built_book: BuildResult) -> None:
+def test_glossary_is_one_list_with_an_a_to_z_bar_and_chapter_tags(built_book: BuildResult) -> None:
     from chapterkit.waysin import initial
 
     html = (built_book.html / "glossary.html").read_text(encoding="utf-8")
-    sections = re.findall(r'<section id="terms-from[^"]*">(.*?)</section>', html, re.DOTALL)
-    assert len(sections) >= 2, "one glossary list per resource"
+    sections = re.findall(r'<section [^>]*id="glossary"[^>]*>(.*)</section>', html, re.DOTALL)
+    assert len(sections) == 1 and html.count('<dl class="glossary') == 1, "one glossary, one A-Z list"
     for body in sections:
         bar = re.search(r'<p class="chapterkit-az">(.*?)</p>', body, re.DOTALL)
         assert bar, "a glossary list without its A-Z bar"
@@ -298,6 +298,11 @@ def test_glossary_lists_have_an_a_to_z_bar_to_their_first_term_of_each_letter(bu
         for anchor, text in terms:
             first.setdefault(initial(_text(text)), anchor)
         assert links == sorted(((a, letter) for letter, a in first.items()), key=lambda x: (x[1] == "#", x[1])), links
+    # Every term is tagged with the chapters that use it, computed from the pages' {term} links.
+    tags = re.findall(r'<p class="glossary-tags">(.*?)</p>', html, re.DOTALL)
+    assert len(tags) == html.count("<dt id="), "a term without its chapter tags"
+    names = [_text(t) for t in tags]
+    assert any("CS 329S" in n and "The ML Test Score" in n for n in names), "a term used by two chapters has both tags"
 
 
 def test_general_index_is_linked_and_lists_each_entry_once(built_book: BuildResult) -> None:
