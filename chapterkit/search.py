@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+from collections import Counter
 import html
 import json
 import re
@@ -42,7 +43,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+import yaml
 from docutils import nodes
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
@@ -82,6 +85,11 @@ CHECKLIST_CLASS = "ck"
 # recap (a chapter's "Learning objectives"). They count as recaps too.
 RECAP_BLOCK_CLASSES = ("chapterkit-glance",)
 RECAP_ADMONITION_TITLES = r"(?:Learning objectives|At a glance|In short|Key takeaways|Takeaways|Summary)"
+# The book's words for the search script (``_static/`` of the site): aliases from a learner's words to the book's
+# terms, and the words of the book's terms and headings that a misspelt word is corrected to.
+WORDS_FILE = "chapterkit-search-words.json"
+# The hand-kept aliases, in the book's root: ``learner's words: the book's term``, one a line.
+ALIASES_FILE = "search-aliases.yml"
 # The Sphinx search scripts that pydata-sphinx-theme writes into every page's <head>.
 SPHINX_SEARCH_SCRIPT = re.compile(
     r'[ \t]*<script src="[^"]*(?:searchindex\.js|_static/searchtools\.js|_static/language_data\.js)"></script>\n?'
@@ -136,8 +144,11 @@ def mark_defining_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> 
             block["classes"].append(DEFINES_CLASS)
         text = " ".join((_section_of(block) or block).astext().lower().split())
         missing = [t for i in sorted(ids & set(targets)) for t in targets[i] if t and t.lower() not in text]
-        if missing and isinstance(block, nodes.TextElement):
-            block.append(nodes.raw("", index_terms_html(missing), format="html"))
+        # A list that defines several terms ("shadow deployment", ..., "multi-armed bandits") takes them in its
+        # first paragraph.
+        holder = block if isinstance(block, nodes.TextElement) else next(block.findall(nodes.paragraph), None)
+        if missing and holder is not None:
+            holder.append(nodes.raw("", index_terms_html(missing), format="html"))
 
 
 def _section_of(node: nodes.Node) -> nodes.section | None:
@@ -305,9 +316,97 @@ def indexed_pages(outdir: Path) -> dict[str, str]:
     return pages
 
 
+# --- build-finished: the book's words ---------------------------------------------------------------
+
+_SEPARATOR = re.compile(r"([^\W\d_]{2,})[-/‐-—](?=[^\W\d_]{2,})")
+
+
+def vocabulary_words(text: str) -> list[str]:
+    """The words of ``text`` as the search script compares them: hyphen and slash between words are spaces (one-letter
+    parts stay joined: "A/B"), lower case, letters, digits, "/" and "-" only."""
+    words = (re.sub(r"[^\w/-]+", "", w.lower()) for w in _SEPARATOR.sub(r"\1 ", text).split())
+    return [w for w in words if len(w) > 1 and re.search(r"[^\W\d_]", w)]
+
+
+def glossary_names(app: Sphinx) -> list[list[str]]:
+    """The names of each glossary entry, its first name first (some have more: "Kolmogorov-Smirnov test" and
+    "KS test")."""
+    groups = []
+    for docname in sorted(app.env.found_docs):
+        doctree = app.env.get_doctree(docname)
+        for glossary in doctree.findall(addnodes.glossary):
+            for item in glossary.findall(nodes.definition_list_item):
+                names = [term.astext().strip() for term in item.findall(nodes.term)]
+                if names:
+                    groups.append(names)
+    return groups
+
+
+def hand_aliases(srcdir: Path) -> list[list[str]]:
+    """The aliases of ``search-aliases.yml`` (a mapping: learner's words -> the book's term)."""
+    path = srcdir / ALIASES_FILE
+    if not path.is_file():
+        return []
+    data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    if not isinstance(data, dict) or not all(isinstance(k, str) and isinstance(v, str) and k.strip() and v.strip()
+                                             for k, v in data.items()):
+        raise ValueError(f"{ALIASES_FILE} must map a learner's words to the book's term, one string to one string")
+    return [[k.strip(), v.strip()] for k, v in data.items()]
+
+
+def search_words(app: Sphinx) -> dict[str, list[Any]]:
+    """The aliases the search script expands a query with, and the book's vocabulary.
+
+    ``aliases``, a learner's words -> the book's term, searched before the learner's words: an index entry
+    ``see: data drift; data distribution shift`` (a "see" entry, not a "see also": that one points from a term the
+    book uses to a related one) and the hand-kept ``search-aliases.yml``. ``names``, a glossary entry's other names
+    -> its first name ("KS test" -> "Kolmogorov-Smirnov test"), searched after the words as typed: both are the
+    book's. ``words``: the words of the glossary's terms, of every index entry and of every heading, most frequent
+    first."""
+    aliases: list[list[str]] = []
+    other_names: list[list[str]] = []
+    counts: Counter[str] = Counter()
+    for names in glossary_names(app):
+        # A glossary term is the book's own word: it maps to itself, so that no alias rewrites part of it (an
+        # alias for "drift" leaves "concept drift" alone).
+        other_names += [[name, names[0]] for name in names]
+        for name in names:
+            counts.update(vocabulary_words(name))
+    for entries in app.env.get_domain("index").entries.values():  # type: ignore[attr-defined]
+        for kind, value, _target, _main, _key in entries:
+            parts = [part.strip() for part in value.split(";")]
+            if kind == "see" and len(parts) == 2 and all(parts):
+                aliases.append(parts)
+            counts.update(vocabulary_words(" ".join(parts)))
+    for from_, to in hand_aliases(Path(app.srcdir)):
+        aliases.append([from_, to])
+        counts.update(vocabulary_words(to))
+    for docname, toc in app.env.tocs.items():
+        if docname not in NOT_INDEXED:
+            for ref in toc.findall(nodes.reference):
+                counts.update(vocabulary_words(ref.astext()))
+    for kind, name in app.env.domaindata["std"]["objects"]:
+        if kind == "term":
+            counts.update(vocabulary_words(name))
+    words = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
+    return {"aliases": aliases, "names": other_names, "words": words}
+
+
+def write_search_words(app: Sphinx) -> None:
+    try:
+        data = search_words(app)
+    except (ValueError, yaml.YAMLError) as error:
+        logger.error("search: %s", error)
+        return
+    static = Path(app.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / WORDS_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+
+
 def index_site(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name not in SITE_BUILDERS:
         return
+    write_search_words(app)
     if not getattr(app.builder, "chapterkit_pages_written", 0) and (Path(app.outdir) / OUTPUT / "pagefind.js").is_file():
         logger.info("search: no page changed, the Pagefind index is up to date")
         return

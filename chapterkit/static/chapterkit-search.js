@@ -15,7 +15,9 @@
   // The page title is also the page's h1, which the index already weighs 7: counting it again as metadata
   // would rank a notebook titled after a concept above the chapter section that explains it.
   const RANKING = { metaWeights: { title: 0 }, termFrequency: 0.3 };
+  const WORDS_URL = "_static/chapterkit-search-words.json";
   let pagefind = null;
+  let vocabulary = null;
 
   function loadPagefind() {
     if (!pagefind) {
@@ -27,6 +29,22 @@
       pagefind.catch(() => { pagefind = null; });
     }
     return pagefind;
+  }
+
+  // The book's words (chapterkit/search.py writes them at build time): aliases, [learner's words, the book's
+  // term], from the glossary's alternative names, the index's see-also entries and search-aliases.yml; and the
+  // words of the book's terms and headings, which a misspelt word is corrected to.
+  function loadVocabulary() {
+    if (!vocabulary) {
+      vocabulary = fetch(new URL(WORDS_URL, ROOT)).then((r) => (r.ok ? r.json() : {})).catch(() => ({}))
+        .then(({ aliases = [], names = [], words = [] }) => {
+          const table = new Map([...names.map(([from, to]) => [phraseKey(from), [normalize(to), false]]),
+            ...aliases.map(([from, to]) => [phraseKey(from), [normalize(to), true]])]);
+          const longest = Math.max(0, ...[...table.keys()].map((k) => k.split(" ").length));
+          return { table, longest, words, known: new Set(words) };
+        });
+    }
+    return vocabulary;
   }
 
   function el(tag, attrs = {}, ...children) {
@@ -64,14 +82,44 @@
 
   // Words a learner types in a question ("why do feedback loops hide") that say nothing about the concept.
   // They are dropped when the query has other words; Pagefind would otherwise ask every page for them too.
+  // "X vs Y" and "X versus Y" search X and Y: a page that compares them need not write "versus".
   const QUESTION_WORDS = new Set(("why how what when which who where whose do does did is are was were be been " +
     "the a an of to in on for and or with my i we you it its can could should would will there that this these " +
-    "those from by at as me us our your about into than then so if over").split(" "));
+    "those from by at as me us our your about into than then so if over vs versus").split(" "));
 
   function searchTerms(query) {
     const words = query.trim().split(/\s+/).filter(Boolean);
     const kept = words.filter((w) => !QUESTION_WORDS.has(w.toLowerCase().replace(/[?!.,;:]+$/, "")));
     return (kept.length ? kept : words).join(" ").replace(/[?!]+/g, "");
+  }
+
+  // Hyphen, slash and space between words match each other: "training-serving" and "training/serving" are
+  // searched as "training serving" (Pagefind indexes each part of such a word too). One-letter parts ("A/B",
+  // "ε-features") stay joined.
+  const normalize = (text) => String(text || "").replace(/[\u2010-\u2014]/g, "-")
+    .replace(/(\p{L}{2,})[-/](?=\p{L}{2,})/gu, "$1 ").replace(/\s+/g, " ").trim();
+  // A word as an alias key: lower case, letters, digits and "/", without a plural "s".
+  const wordKey = (w) => w.toLowerCase().replace(/[^\p{L}\p{N}/]+/gu, "").replace(/^(.{3,}[^s])s$/u, "$1");
+  const phraseKey = (text) => normalize(text).split(" ").map(wordKey).filter(Boolean).join(" ");
+
+  // The query with each learner's word or phrase, or other name of a glossary term, replaced by the book's term
+  // (longest first), or null; `first` if a learner's word was replaced (its term is searched before the words).
+  function expand(text, { table, longest }) {
+    const words = text.split(" ").filter(Boolean);
+    const out = [];
+    let first = false;
+    for (let i = 0; i < words.length;) {
+      let n = Math.min(longest, words.length - i);
+      while (n > 0 && !table.has(words.slice(i, i + n).map(wordKey).join(" "))) n--;
+      if (n) {
+        const [to, learners] = table.get(words.slice(i, i + n).map(wordKey).join(" "));
+        out.push(to);
+        first = first || learners;
+        i += n;
+      } else out.push(words[i++]);
+    }
+    const result = out.join(" ");
+    return phraseKey(result) !== phraseKey(text) ? { text: result, first } : null;
   }
 
   // A word as compared for coverage: lower case, letters and digits only, its first 4 characters.
@@ -88,8 +136,13 @@
   const STEP = 1 / 24;
   const isDefining = (loc) => Math.abs(loc.weight - DEFINES) < STEP;
 
-  // True if the query's words follow one another in the page's words from position `at`.
-  const phraseAt = (words, at, terms) => terms.every((t, k) => stem(words[at + k] || "") === t);
+  // True if the query's words follow one another in the page's words from position `at` (the parts of a
+  // "training/serving" count as words).
+  function phraseAt(words, at, terms) {
+    const seq = [];
+    for (let j = at; j >= 0 && j < words.length && seq.length < terms.length; j++) seq.push(...rawStems(words[j]));
+    return seq.length >= terms.length && terms.every((t, k) => seq[k] === t);
+  }
   // True if one of the locations `locs` (matched words) is inside the typed query, word for word, in `words`.
   const typedAt = (words, locs, typed) => typed.length > 0 &&
     locs.some((loc) => typed.some((_, k) => phraseAt(words, loc.location - k, typed)));
@@ -97,19 +150,20 @@
   // The sections of a page that match, best first (the first is where the result links): one whose explaining
   // text has the query word for word, as typed (a title such as "What's your ML Test Score?"); then the one whose
   // explaining text (not a recap) holds the most of the query's words; then one that has them as a phrase; then
-  // the one whose heading names most of them, and little else; then the one whose matches weigh most.
+  // the one whose heading names most of them, and little else ("Types of X" names X and nothing else); then the
+  // one whose matches weigh most.
   function bestSections(data, terms, typed = []) {
     const words = String(data.content || "").split(/\s+/);
     const ranked = (data.sub_results || []).map((sub, order) => {
       const explaining = (sub.weighted_locations || []).filter((loc) => loc.weight > RECAP + STEP);
       const found = new Set(explaining.map((loc) => stem(words[loc.location] || "")));
-      const heading = stems(sub.title || "");
+      const heading = stems(String(sub.title || "").replace(/\b(?:types|kinds) of\b/gi, ""));
       const named = terms.filter((t) => heading.includes(t)).length;
       return {
         sub, order, named, specific: heading.length ? named / heading.length : 0,
         covered: terms.filter((t) => found.has(t)).length,
         phrase: terms.length > 1 && explaining.some((loc) => phraseAt(words, loc.location, terms)) ? 1 : 0,
-        verbatim: typedAt(words, explaining, typed) ? 1 : 0,
+        verbatim: typedAt(words, explaining.filter((loc) => loc.weight > DEFINES - STEP), typed) ? 1 : 0,
         score: (sub.weighted_locations || []).reduce((sum, loc) => sum + (loc.balanced_score || 0), 0),
       };
     });
@@ -143,13 +197,15 @@
     const words = String(data.content || "").split(/\s+/);
     const definingLocs = (data.weighted_locations || []).filter((loc) => isDefining(loc));
     const verbatim = typedAt(words, definingLocs, typed);
+    // A heading that holds every word of the query, in any order ("Learned features versus engineered features"
+    // for "learned vs engineered features"), is a strong sign too, below one that holds them as a phrase.
     const phrase = exact ? 4 : verbatim ? 3 : headings.some((h) => hasPhrase(h, terms)) ? 2
-      : hasPhrase(content, terms) ? 1.5 : 1;
+      : headings.some((h) => holdsAll(h, terms)) ? 1.75 : hasPhrase(content, terms) ? 1.5 : 1;
     // A page named exactly what the reader typed ("glossary", "feedback loops") is the page they want; one whose
     // title holds all the words in that order ("ML anti-patterns" for "ML-System Anti-Patterns"), nearly so.
     const title = stems((data.meta && data.meta.title) || "");
     const named = terms.length && sameWords((data.meta && data.meta.title) || "", terms) ? 2.5
-      : terms.length > 1 && inOrder(title, terms) ? 1.5 : 1;
+      : terms.length > 1 && inOrder(title, terms) ? 1.5 : holdsAll(title, terms) ? 1.25 : 1;
     // No boost for a page merely because a defining block holds the query's words: tried with the weights as
     // Pagefind returns them, it ranked pages that define a neighbouring concept first (93% first-result hits
     // against 96%). Defining blocks count through their weight and in `verbatim` above.
@@ -164,6 +220,9 @@
   // True if `text`, without a leading label ("Monitor 5:", "Part 1:"), has exactly the query's words.
   const sameWords = (text, terms) => [String(text || ""), String(text || "").replace(/^\p{L}+ \d+:\s*/u, "")]
     .some((t) => stems(t).join(" ") === terms.join(" "));
+
+  // True if all of the query's words (two or more) appear in `seq`, in any order.
+  const holdsAll = (seq, terms) => terms.length > 1 && terms.every((t) => seq.includes(t));
 
   // True if all of the query's words appear in `seq` in the query's order (other words between them allowed).
   function inOrder(seq, terms) {
@@ -186,24 +245,117 @@
     }
   }
 
-  // The search itself, for the dialog, the search page and the tests: pages best first, each with its title,
-  // URL (of its best section) and its best sections (title, URL, excerpt markup from Pagefind).
-  async function find(query, limit = MAX_PAGES) {
-    const pf = await loadPagefind();
-    const text = searchTerms(query);
+  // The pages that match `text` (question words left out), best first, each with its data and the query's words.
+  async function ranked(pf, text, asTyped, limit) {
     const terms = [...new Set(stems(text))];
     // The query word for word, question words kept, when they were left out of `terms` and it has 3 words or more.
-    const all = rawStems(query);
+    const all = rawStems(asTyped);
     const typed = all.length >= 3 && all.length > terms.length ? all : [];
     const search = await pf.search(text);
     const candidates = search.results.slice(0, Math.max(limit, CANDIDATES));
     const found = await Promise.all(candidates.map(async (result, order) => {
       const data = await result.data();
-      return { data, order, ...pageRank(result, data, terms, typed) };
+      return { data, order, terms, typed, ...pageRank(result, data, terms, typed) };
     }));
     restatersBelowExplainers(found);
-    found.sort((a, b) => b.rank - a.rank || a.order - b.order);
-    return found.slice(0, limit).map(({ data }) => {
+    return found.sort((a, b) => b.rank - a.rank || a.order - b.order);
+  }
+
+  // A word as the pages write it: lower case, letters, digits, "/" and "-".
+  const plain = (w) => w.toLowerCase().replace(/[^\p{L}\p{N}/-]+/gu, "");
+  // True if one of `texts` holds `word`, its ending aside ("drifts": "drift"; "canarying": "canaried"), or it is
+  // one of the book's words. Pagefind quietly skips a word that no page has, or searches a shorter word for it
+  // ("monitring" finds "Mon"): such a word is held by none of the pages it returns.
+  function holds(texts, word, known) {
+    const w = plain(word);
+    if (!w || known.has(w)) return true;
+    const keep = w.length <= 4 ? w.length : w.length <= 6 ? w.length - 2 : w.length - 3;
+    const start = new RegExp("(?:^|[^\\p{L}\\p{N}])" + w.slice(0, keep).replace(/[iy]/g, "[iy]"), "iu");
+    return texts.some((text) => start.test(text));
+  }
+
+  // The edit distance of two words (insertions, deletions, substitutions, swaps of neighbours).
+  function distance(a, b) {
+    const d = Array.from({ length: a.length + 1 }, (_, i) => [i]);
+    for (let j = 1; j <= b.length; j++) d[0][j] = j;
+    for (let i = 1; i <= a.length; i++) {
+      for (let j = 1; j <= b.length; j++) {
+        d[i][j] = Math.min(d[i - 1][j] + 1, d[i][j - 1] + 1, d[i - 1][j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+        if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) d[i][j] = Math.min(d[i][j], d[i - 2][j - 2] + 1);
+      }
+    }
+    return d[a.length][b.length];
+  }
+
+  // The book's word nearest to a misspelt one (one edit for 5-6 letters, two from 7), or null.
+  function nearest(word, words) {
+    const w = plain(word);
+    const most = w.length < 5 ? 0 : w.length < 7 ? 1 : 2;
+    let best = null;
+    let bestDistance = most + 1;
+    for (const candidate of words) {
+      if (Math.abs(candidate.length - w.length) >= bestDistance) continue;
+      const d = distance(w, candidate);
+      if (d < bestDistance) [best, bestDistance] = [candidate, d];
+    }
+    return best;
+  }
+
+  // The search itself, for the dialog, the search page and the tests: `results` are pages best first, each with
+  // its title, URL (of its best section) and its best sections (title, URL, excerpt markup from Pagefind).
+  // No dead end: a learner's word is searched as the book's term (`term`); a word no page holds is corrected to
+  // the book's nearest word or left out (`missing`), and if no page holds all the words, the most common are left
+  // out until one does (`together`); `shown` is then what was searched.
+  async function search(query, limit = MAX_PAGES) {
+    const [pf, vocab] = await Promise.all([loadPagefind(), loadVocabulary()]);
+    const asTyped = normalize(query);
+    const literal = searchTerms(asTyped);
+    // A learner's word is searched as the book's term first, then as typed; another name of a glossary term
+    // is searched as typed first, then as the term's first name.
+    const alias = expand(asTyped, vocab);
+    const term = alias && alias.first ? searchTerms(alias.text) : null;
+    let shown = term || literal;
+    let found = await ranked(pf, shown, term ? alias.text : asTyped, limit);
+    if (alias) {
+      const seen = new Set(found.map((f) => f.data.url));
+      const [more, typed] = term ? [literal, asTyped] : [searchTerms(alias.text), alias.text];
+      found = found.concat((await ranked(pf, more, typed, limit)).filter((f) => !seen.has(f.data.url)));
+    }
+    const texts = found.map((f) => `${f.data.content} ${(f.data.meta && f.data.meta.title) || ""}`);
+    texts.push(vocab.words.join(" "));
+    const missing = [];
+    const kept = [];
+    for (const word of shown.split(" ").filter(Boolean)) {
+      let held = holds(texts, word, vocab.known);
+      if (!held && !found.length) { // no page has all the words: does one have this one?
+        const alone = (await pf.search(word)).results[0];
+        held = !!alone && holds([(await alone.data()).content], word, vocab.known);
+      }
+      if (held) kept.push(word);
+      else {
+        missing.push(word);
+        const near = nearest(word, vocab.words);
+        if (near) kept.push(near);
+      }
+    }
+    let together = false;
+    if (missing.length && kept.length) {
+      const again = expand(kept.join(" "), vocab);
+      shown = again ? searchTerms(again.text) : kept.join(" ");
+      found = await ranked(pf, shown, again ? again.text : shown, limit);
+    }
+    if (!found.length && kept.length > 1) { // each word is somewhere, never all together
+      const pages = new Map(await Promise.all(kept.map(async (w) => [w, (await pf.search(w)).results.length])));
+      let rest = [...new Set(kept)];
+      while (!found.length && rest.length > 1) {
+        const common = rest.reduce((a, b) => (pages.get(b) > pages.get(a) ? b : a));
+        rest = rest.filter((w) => w !== common);
+        shown = rest.join(" ");
+        found = await ranked(pf, shown, shown, limit);
+      }
+      together = found.length > 0;
+    }
+    const results = found.slice(0, limit).map(({ data, terms, typed }) => {
       const title = (data.meta && data.meta.title) || data.url;
       const sections = bestSections(data, terms, typed).map((sub) => ({
         title: sub.anchor ? sub.title : title, url: sub.url, excerpt: sub.excerpt,
@@ -211,7 +363,10 @@
       if (!sections.length) sections.push({ title, url: data.url, excerpt: data.excerpt });
       return { title, page: data.url, url: sections[0].url, sections };
     });
+    return { results, shown, term: term && !missing.length ? shown : null, missing, together };
   }
+
+  const find = async (query, limit = MAX_PAGES) => (await search(query, limit)).results;
 
   function resultItem(result) {
     const item = el("li", { class: "chapterkit-result" });
@@ -245,18 +400,23 @@
         return;
       }
       status.textContent = "Searching…";
-      let found;
+      let answer;
       try {
-        found = await find(query);
+        answer = await search(query);
       } catch (error) {
         if (ticket === latest) status.textContent = "Search could not load its index: " + error.message;
         return;
       }
       if (ticket !== latest) return;
+      const found = answer.results;
       results.replaceChildren(...found.map(resultItem));
-      status.textContent = found.length
-        ? `${found.length} page${found.length > 1 ? "s" : ""} found for “${query}”. Arrow keys move between results.`
-        : `Nothing found for “${query}”. Try a shorter or different word.`;
+      const pages = `${found.length} page${found.length > 1 ? "s" : ""}`;
+      const quote = (words) => words.map((w) => `“${w}”`).join(", ");
+      status.textContent = !found.length ? `Nothing found for “${query}”. Try a shorter or different word.`
+        : (answer.missing.length ? `No page mentions ${quote(answer.missing)}; showing ${pages} found for “${answer.shown}”.`
+          : answer.together ? `No page mentions all of “${query}”; showing ${pages} found for “${answer.shown}”.`
+            : `${pages} found for “${query}”` + (answer.term ? ` (the book says “${answer.term}”).` : ".")) +
+        " Arrow keys move between results.";
     }
     input.addEventListener("input", () => {
       clearTimeout(timer);
@@ -319,6 +479,13 @@
     document.body.append(dialog);
     searcher(input, results, status, (query) => { more.href = searchPageUrl(query); });
     keyboard(input, results);
+    // Escape closes the dialog at once, text or not (a search field would first clear itself).
+    input.addEventListener("keydown", (event) => {
+      if (event.key === "Escape") {
+        event.preventDefault();
+        dialog.close();
+      }
+    });
     form.addEventListener("submit", (event) => {
       event.preventDefault();
       const first = results.querySelector("a");
@@ -364,7 +531,7 @@
     input.focus();
   }
 
-  window.chapterkitSearch = { find, searchTerms, excerptNodes, open: () => openDialog() };
+  window.chapterkitSearch = { find, search, normalize, searchTerms, excerptNodes, open: () => openDialog() };
 
   document.addEventListener("DOMContentLoaded", () => {
     if (MAC) {
