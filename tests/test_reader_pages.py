@@ -393,9 +393,11 @@ def test_pages_have_a_title_description_and_link_preview(built_book: BuildResult
             text = _text(desc.group(1)) if desc else ""
             assert 30 < len(html_lib.unescape(text)) <= 201, f"{page.name}: description {text!r}"
     assert re.search(r"<title>MLOps Path</title>", (built_book.html / "intro.html").read_text(encoding="utf-8"))
-    for slug, meta in _chapters():
-        html = (built_book.html / "chapters" / slug / "index.html").read_text(encoding="utf-8")
-        assert f'<meta name="description" content="{meta.path.summary}"' in html
+    # Every shape of chapter: a folder's index page or a single page (chapters/<slug>.md).
+    for _slug, meta, source in sphinx_ext.chapters_in_path(ROOT):
+        page = built_book.html / source.relative_to(ROOT).with_suffix(".html")
+        html = page.read_text(encoding="utf-8")
+        assert f'<meta name="description" content="{html_lib.escape(meta.path.summary)}"' in html, page
 
 
 def test_404_page_links_from_the_site_root(built_book: BuildResult, browser, site: str, axe_source: str) -> None:
