@@ -75,8 +75,9 @@ RECAP_SECTIONS = ("questions-this-module-answers", "key-takeaways", "takeaways",
 RECAP_PATTERNS = (r"[a-z0-9-]*-in-short", r"[a-z0-9-]*-at-a-glance", r"(?:[a-z0-9-]+-)?(?:key-)?takeaways[a-z0-9-]*",
                   r"(?:[a-z0-9-]+-)?summary")
 LOW_WEIGHT = {"glossary": 0.4, "bibliography": 0.3}
-# Pages whose last path part says they restate other pages: a crosswalk is a table of links between chapters.
-LOW_WEIGHT_NAMES = {"crosswalk": 0.4}
+# Pages whose last path part says they restate other pages: a crosswalk is a table of links between chapters;
+# "Where this comes from" lists a chapter's claims by source.
+LOW_WEIGHT_NAMES = {"crosswalk": 0.4, "where-this-comes-from": 0.4}
 NOTEBOOK_WEIGHT = 0.5
 # An interactive checklist ({checklist} directive, a <div class="ck">) restates, one line each, what the
 # chapter's sections explain: it counts as a recap, so a query lands on the section that explains.
@@ -144,11 +145,10 @@ def mark_defining_blocks(app: Sphinx, doctree: nodes.document, docname: str) -> 
             block["classes"].append(DEFINES_CLASS)
         text = " ".join((_section_of(block) or block).astext().lower().split())
         missing = [t for i in sorted(ids & set(targets)) for t in targets[i] if t and t.lower() not in text]
-        # A list that defines several terms ("shadow deployment", ..., "multi-armed bandits") takes them in its
-        # first paragraph.
-        holder = block if isinstance(block, nodes.TextElement) else next(block.findall(nodes.paragraph), None)
-        if missing and holder is not None:
-            holder.append(nodes.raw("", index_terms_html(missing), format="html"))
+        if missing and isinstance(block, nodes.TextElement):
+            block.append(nodes.raw("", index_terms_html(missing), format="html"))
+        elif missing and block.parent is not None:  # a list, a diagram: the terms go just after it
+            block.parent.insert(block.parent.index(block) + 1, nodes.raw("", index_terms_html(missing), format="html"))
 
 
 def _section_of(node: nodes.Node) -> nodes.section | None:
@@ -328,18 +328,32 @@ def vocabulary_words(text: str) -> list[str]:
     return [w for w in words if len(w) > 1 and re.search(r"[^\W\d_]", w)]
 
 
-def glossary_names(app: Sphinx) -> list[list[str]]:
-    """The names of each glossary entry, its first name first (some have more: "Kolmogorov-Smirnov test" and
-    "KS test")."""
-    groups = []
+def glossary_entries(app: Sphinx) -> list[tuple[list[str], str | None]]:
+    """Each glossary entry: its names, its first name first (some have more: "Kolmogorov-Smirnov test" and
+    "KS test"), and the page its "See {ref}" points to, the page that explains it (site path, or None)."""
+    labels = app.env.domaindata["std"]["labels"]
+    entries = []
     for docname in sorted(app.env.found_docs):
         doctree = app.env.get_doctree(docname)
         for glossary in doctree.findall(addnodes.glossary):
             for item in glossary.findall(nodes.definition_list_item):
                 names = [term.astext().strip() for term in item.findall(nodes.term)]
                 if names:
-                    groups.append(names)
-    return groups
+                    entries.append((names, _see_page(app, item, labels)))
+    return entries
+
+
+def _see_page(app: Sphinx, item: nodes.Element, labels: dict[str, Any]) -> str | None:
+    """The page of the first {ref} after a definition's last "See"."""
+    text = item.astext()
+    at = text.rfind("See ")
+    for ref in item.findall(addnodes.pending_xref):
+        if ref.get("reftype") != "ref" or ref.get("reftarget") not in labels:
+            continue
+        found = text.find(ref.astext(), max(at, 0))
+        if at < 0 or found >= at:
+            return app.builder.get_target_uri(labels[ref["reftarget"]][0])
+    return None
 
 
 def hand_aliases(srcdir: Path) -> list[list[str]]:
@@ -359,17 +373,18 @@ def search_words(app: Sphinx) -> dict[str, list[Any]]:
 
     ``aliases``, a learner's words -> the book's term, searched before the learner's words: an index entry
     ``see: data drift; data distribution shift`` (a "see" entry, not a "see also": that one points from a term the
-    book uses to a related one) and the hand-kept ``search-aliases.yml``. ``names``, a glossary entry's other names
-    -> its first name ("KS test" -> "Kolmogorov-Smirnov test"), searched after the words as typed: both are the
-    book's. ``words``: the words of the glossary's terms, of every index entry and of every heading, most frequent
+    book uses to a related one) and the hand-kept ``search-aliases.yml``. ``names``, a glossary entry's names
+    -> its first name ("KS test" -> "Kolmogorov-Smirnov test"), searched after the words as typed (both are the
+    book's), and the page its "See {ref}" points to: a query that is the term ranks that page first. ``words``: the words of the glossary's terms, of every index entry and of every heading, most frequent
     first."""
     aliases: list[list[str]] = []
     other_names: list[list[str]] = []
     counts: Counter[str] = Counter()
-    for names in glossary_names(app):
+    for names, page in glossary_entries(app):
         # A glossary term is the book's own word: it maps to itself, so that no alias rewrites part of it (an
-        # alias for "drift" leaves "concept drift" alone).
-        other_names += [[name, names[0]] for name in names]
+        # alias for "drift" leaves "concept drift" alone); with the page that explains it, which a search for
+        # the term ranks first.
+        other_names += [[name, names[0], page or ""] for name in names]
         for name in names:
             counts.update(vocabulary_words(name))
     for entries in app.env.get_domain("index").entries.values():  # type: ignore[attr-defined]

@@ -38,10 +38,13 @@
     if (!vocabulary) {
       vocabulary = fetch(new URL(WORDS_URL, ROOT)).then((r) => (r.ok ? r.json() : {})).catch(() => ({}))
         .then(({ aliases = [], names = [], words = [] }) => {
-          const table = new Map([...names.map(([from, to]) => [phraseKey(from), [normalize(to), false]]),
-            ...aliases.map(([from, to]) => [phraseKey(from), [normalize(to), true]])]);
+          const table = new Map([...names.map(([from, to]) => [phraseKey(from), [to, false]]),
+            ...aliases.map(([from, to]) => [phraseKey(from), [to, true]])]);
           const longest = Math.max(0, ...[...table.keys()].map((k) => k.split(" ").length));
-          return { table, longest, words, known: new Set(words) };
+          // A glossary term's page: the one its definition's "See ..." points to.
+          const homes = new Map(names.filter((n) => n[2]).map(([from, , page]) => [phraseKey(from),
+            new URL(page, ROOT).pathname]));
+          return { table, longest, homes, words, known: new Set(words) };
         });
     }
     return vocabulary;
@@ -103,23 +106,29 @@
   const phraseKey = (text) => normalize(text).split(" ").map(wordKey).filter(Boolean).join(" ");
 
   // The query with each learner's word or phrase, or other name of a glossary term, replaced by the book's term
-  // (longest first), or null; `first` if a learner's word was replaced (its term is searched before the words).
+  // (longest first), or null; `first` if a learner's word was replaced (its term is searched before the words);
+  // `said`, the query with the term as the book writes it.
   function expand(text, { table, longest }) {
     const words = text.split(" ").filter(Boolean);
     const out = [];
+    const said = [];
     let first = false;
     for (let i = 0; i < words.length;) {
       let n = Math.min(longest, words.length - i);
       while (n > 0 && !table.has(words.slice(i, i + n).map(wordKey).join(" "))) n--;
       if (n) {
         const [to, learners] = table.get(words.slice(i, i + n).map(wordKey).join(" "));
-        out.push(to);
+        out.push(normalize(to));
+        said.push(to);
         first = first || learners;
         i += n;
-      } else out.push(words[i++]);
+      } else {
+        said.push(words[i]);
+        out.push(words[i++]);
+      }
     }
     const result = out.join(" ");
-    return phraseKey(result) !== phraseKey(text) ? { text: result, first } : null;
+    return phraseKey(result) !== phraseKey(text) ? { text: result, first, said: searchTerms(said.join(" ")) } : null;
   }
 
   // A word as compared for coverage: lower case, letters and digits only, its first 4 characters.
@@ -131,6 +140,8 @@
   // holds a concept's main index entry weighs DEFINES; recap sections (takeaways, questions, Checks) weigh
   // RECAP or less.
   const DEFINES = 2.2;
+  // How much a glossary term's own page (its "See ...") counts, for a query that is the term.
+  const HOME = 2;
   const RECAP = 0.4;
   // Pagefind stores a weight in steps of 1/24 (2.2 comes back as 2.1667, 0.4 as 0.375): compare within a step.
   const STEP = 1 / 24;
@@ -156,7 +167,7 @@
     const words = String(data.content || "").split(/\s+/);
     const ranked = (data.sub_results || []).map((sub, order) => {
       const explaining = (sub.weighted_locations || []).filter((loc) => loc.weight > RECAP + STEP);
-      const found = new Set(explaining.map((loc) => stem(words[loc.location] || "")));
+      const found = new Set(explaining.flatMap((loc) => rawStems(words[loc.location])));
       const heading = stems(String(sub.title || "").replace(/\b(?:types|kinds) of\b/gi, ""));
       const named = terms.filter((t) => heading.includes(t)).length;
       return {
@@ -184,7 +195,7 @@
   // Pagefind ranks each page by its weighted words relative to the page's length, so a weight that a whole page
   // carries cancels out; the build therefore also records it as the page's "rank" (chapterkit/search.py), and it
   // is applied here, with a boost for a page that has the query as a phrase (in a heading, more).
-  function pageRank(result, data, terms, typed = []) {
+  function pageRank(result, data, terms, typed = [], home = null) {
     const rank = Number.parseFloat(data.meta && data.meta.rank);
     const weight = Number.isFinite(rank) ? rank : 1;
     const headings = (data.sub_results || []).map((sub) => stems(sub.title || ""));
@@ -208,8 +219,10 @@
       : terms.length > 1 && inOrder(title, terms) ? 1.5 : holdsAll(title, terms) ? 1.25 : 1;
     // No boost for a page merely because a defining block holds the query's words: tried with the weights as
     // Pagefind returns them, it ranked pages that define a neighbouring concept first (93% first-result hits
-    // against 96%). Defining blocks count through their weight and in `verbatim` above.
-    const defines = 1;
+    // against 96%). Defining blocks count through their weight and in `verbatim` above; the glossary's own
+    // pointer, when the query is a glossary term, through `home`.
+    // The page that the glossary says explains the term the reader typed ranks first.
+    const defines = home && new URL(data.url, location.href).pathname === home ? HOME : 1;
     // How well the page matches, coarsely (has the query as a phrase or not, defines it or not), and whether it
     // matches outside its recaps: what restatersBelowExplainers compares.
     const explains = (data.weighted_locations || []).some((loc) => loc.weight > RECAP + STEP);
@@ -218,8 +231,9 @@
   }
 
   // True if `text`, without a leading label ("Monitor 5:", "Part 1:"), has exactly the query's words.
-  const sameWords = (text, terms) => [String(text || ""), String(text || "").replace(/^\p{L}+ \d+:\s*/u, "")]
-    .some((t) => stems(t).join(" ") === terms.join(" "));
+  // A page title's main title, before a subtitle ("The ML Test Score: A Rubric for ..."), counts too.
+  const sameWords = (text, terms) => [String(text || ""), String(text || "").replace(/^\p{L}+ \d+:\s*/u, ""),
+    String(text || "").split(/:\s/)[0]].some((t) => stems(t).join(" ") === terms.join(" "));
 
   // True if all of the query's words (two or more) appear in `seq`, in any order.
   const holdsAll = (seq, terms) => terms.length > 1 && terms.every((t) => seq.includes(t));
@@ -246,7 +260,7 @@
   }
 
   // The pages that match `text` (question words left out), best first, each with its data and the query's words.
-  async function ranked(pf, text, asTyped, limit) {
+  async function ranked(pf, text, asTyped, limit, home = null) {
     const terms = [...new Set(stems(text))];
     // The query word for word, question words kept, when they were left out of `terms` and it has 3 words or more.
     const all = rawStems(asTyped);
@@ -255,7 +269,7 @@
     const candidates = search.results.slice(0, Math.max(limit, CANDIDATES));
     const found = await Promise.all(candidates.map(async (result, order) => {
       const data = await result.data();
-      return { data, order, terms, typed, ...pageRank(result, data, terms, typed) };
+      return { data, order, terms, typed, ...pageRank(result, data, terms, typed, home) };
     }));
     restatersBelowExplainers(found);
     return found.sort((a, b) => b.rank - a.rank || a.order - b.order);
@@ -315,11 +329,12 @@
     const alias = expand(asTyped, vocab);
     const term = alias && alias.first ? searchTerms(alias.text) : null;
     let shown = term || literal;
-    let found = await ranked(pf, shown, term ? alias.text : asTyped, limit);
+    const home = vocab.homes.get(phraseKey(literal)) || (alias && vocab.homes.get(phraseKey(searchTerms(alias.text))));
+    let found = await ranked(pf, shown, term ? alias.text : asTyped, limit, home);
     if (alias) {
       const seen = new Set(found.map((f) => f.data.url));
       const [more, typed] = term ? [literal, asTyped] : [searchTerms(alias.text), alias.text];
-      found = found.concat((await ranked(pf, more, typed, limit)).filter((f) => !seen.has(f.data.url)));
+      found = found.concat((await ranked(pf, more, typed, limit, home)).filter((f) => !seen.has(f.data.url)));
     }
     const texts = found.map((f) => `${f.data.content} ${(f.data.meta && f.data.meta.title) || ""}`);
     texts.push(vocab.words.join(" "));
@@ -342,7 +357,7 @@
     if (missing.length && kept.length) {
       const again = expand(kept.join(" "), vocab);
       shown = again ? searchTerms(again.text) : kept.join(" ");
-      found = await ranked(pf, shown, again ? again.text : shown, limit);
+      found = await ranked(pf, shown, again ? again.text : shown, limit, vocab.homes.get(phraseKey(shown)));
     }
     if (!found.length && kept.length > 1) { // each word is somewhere, never all together
       const pages = new Map(await Promise.all(kept.map(async (w) => [w, (await pf.search(w)).results.length])));
@@ -363,7 +378,7 @@
       if (!sections.length) sections.push({ title, url: data.url, excerpt: data.excerpt });
       return { title, page: data.url, url: sections[0].url, sections };
     });
-    return { results, shown, term: term && !missing.length ? shown : null, missing, together };
+    return { results, shown, term: term && !missing.length ? alias.said : null, missing, together };
   }
 
   const find = async (query, limit = MAX_PAGES) => (await search(query, limit)).results;
