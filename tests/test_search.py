@@ -3,10 +3,15 @@
 The query set lives in tests/search-queries/: one YAML file per chapter (named by its slug) and general.yml for
 the book's general pages. Each entry is ``{q: what a learner types, page: the page that explains it, anchor:
 its section}`` (anchor optional); an entry the search does not get right yet carries ``xfail: why``.
+
+Beside the query set, the mechanisms that keep a learner out of dead ends are tested one by one in the browser:
+hyphen, slash and space between words match each other; a learner's words and a glossary term's other names are
+searched as the book's terms; a word no page holds is corrected or left out, and the status line says so.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -370,3 +375,93 @@ def test_results_link_inside_a_site_served_under_a_path(browser, built_book: Bui
         server.shutdown()
         server.server_close()
     assert urls and urls[0] == "/mlops-path/chapters/technical-debt/anti-patterns.html#glue-code"
+
+
+def _search(tab, query: str) -> dict[str, Any]:
+    """``chapterkitSearch.search``: the first results' URLs, what was searched, the book's term, the words left out."""
+    return tab.evaluate("async (q) => { const a = await chapterkitSearch.search(q, 3);"
+                        " return {...a, results: a.results.map((r) => r.url)}; }", query)
+
+
+def test_hyphen_slash_and_space_between_words_match(tab, answers) -> None:
+    """training-serving = training/serving = training serving: the script searches the words apart (Pagefind
+    indexes each part of a hyphenated or slashed word too); one-letter parts ("A/B", "ε-features") stay joined."""
+    normalized = tab.evaluate("() => ['training-serving skew', 'training/serving', 'A/B testing', 'ε-features',"
+                              " 'multi\u2011armed'].map(chapterkitSearch.normalize)")
+    assert normalized == ["training serving skew", "training serving", "A/B testing", "ε-features", "multi armed"]
+    firsts = {q: answers[q][0]["url"] for q in ("training-serving skew", "training/serving skew", "training serving skew")}
+    assert len(set(firsts.values())) == 1, firsts
+    assert firsts["training-serving skew"].endswith("/monitoring.html#monitor-3-training-and-serving-are-not-skewed")
+
+
+def test_a_learners_words_find_the_books_terms(tab, built_book: BuildResult) -> None:
+    """Aliases are data: the index's "see" entries and search-aliases.yml (a learner's words -> the book's term)
+    and the glossary's names (other names -> first name, with the page its "See" points to), written at build
+    time; the script searches the book's term."""
+    words = json.loads((built_book.html / "_static" / search.WORDS_FILE).read_text(encoding="utf-8"))
+    aliases = {tuple(alias) for alias in words["aliases"]}
+    assert ("data drift", "data distribution shift") in aliases  # an index "see" entry (glossary.md)
+    assert ("KS", "Kolmogorov-Smirnov") in aliases  # search-aliases.yml
+    names = {name[0]: name[1:] for name in words["names"]}
+    assert names["KS test"] == ["Kolmogorov-Smirnov test", "chapters/cs329s/monitoring.html"]
+    assert names["Glue code"] == ["Glue code", "chapters/technical-debt/anti-patterns.html"]
+    assert {"monitoring", "jungles", "kolmogorov"} <= set(words["words"])
+    ks = _search(tab, "KS")
+    assert ks["term"] == "Kolmogorov-Smirnov"
+    assert ks["results"][0].endswith("/cs329s/monitoring.html#detecting-data-distribution-shifts"), ks
+    drift = _search(tab, "how to detect drift")
+    assert drift["term"] == "detect data distribution shift"
+    assert drift["results"][0].endswith("/cs329s/monitoring.html#detecting-data-distribution-shifts"), drift
+    versus = _search(tab, "batch vs online prediction")  # "vs" and "versus" are not searched
+    assert versus["results"][0].endswith("/cs329s/deployment.html#batch-prediction-versus-online-prediction")
+
+
+def _status_after(page, query: str, text: str) -> str:
+    box = page.locator("#chapterkit-search-input")
+    box.fill(query)
+    status = page.locator("#chapterkit-search-status")
+    status.filter(has_text=text).wait_for(timeout=10_000)
+    return status.inner_text()
+
+
+def test_no_dead_end(fresh, site: str) -> None:
+    """A word no page holds is left out (or corrected to the book's nearest word), and the status says so; words
+    that no page holds together are searched without the most common of them; only a query with no word the
+    book holds finds nothing."""
+    fresh.goto(f"{site}/intro.html", wait_until="load")
+    _open_dialog(fresh, "glue code")
+    first = fresh.locator("#chapterkit-search-results a.chapterkit-result-section").first
+    status = _status_after(fresh, "xyzzy glue code", "No page mentions “xyzzy”")
+    assert "No page mentions “xyzzy”; showing" in status and "found for “glue code”" in status, status
+    assert first.get_attribute("href").endswith("/anti-patterns.html#glue-code")
+    status = _status_after(fresh, "pipline jungles", "No page mentions “pipline”")
+    assert "No page mentions “pipline”; showing" in status and "“pipeline jungles”" in status, status
+    assert first.get_attribute("href").endswith("/anti-patterns.html#pipeline-jungles")
+    status = _status_after(fresh, "whylogs correction cascades", "No page mentions all of")
+    assert "No page mentions all of “whylogs correction cascades”; showing" in status, status
+    assert fresh.locator("#chapterkit-search-results .chapterkit-result").count() > 0
+    _status_after(fresh, "xyzzy", "Nothing found for “xyzzy”")
+    assert fresh.locator("#chapterkit-search-results .chapterkit-result").count() == 0
+
+
+def test_escape_closes_the_dialog_with_text_in_the_box(fresh, site: str) -> None:
+    """The first Escape closes the dialog (a search field would clear itself first, reader review N11)."""
+    fresh.goto(f"{site}/intro.html", wait_until="load")
+    _open_dialog(fresh, "glue code")
+    fresh.keyboard.press("Escape")
+    assert not fresh.locator("#chapterkit-search-dialog").is_visible()
+
+
+FIRST_SEARCH_BYTES = 300_000
+
+
+def test_a_first_search_is_light(fresh, site: str) -> None:
+    """Everything a first search fetches (Pagefind's script, its WebAssembly, the index chunks and fragments, the
+    book's words) stays under 300 KB."""
+    responses: list[Any] = []
+    fresh.goto(f"{site}/chapters/cs329s/monitoring.html", wait_until="load")
+    fresh.on("response", lambda response: responses.append(response))
+    _open_dialog(fresh, "data distribution shift")
+    fetched = {r.url: len(r.body()) for r in responses if r.ok}
+    assert any(search.WORDS_FILE in url for url in fetched), sorted(fetched)
+    assert sum(fetched.values()) <= FIRST_SEARCH_BYTES, fetched

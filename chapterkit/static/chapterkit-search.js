@@ -354,7 +354,8 @@
       }
     }
     let together = false;
-    if (missing.length && kept.length) {
+    if (!kept.length) found = []; // what Pagefind found was a shorter word ("x" for "xyzzy")
+    else if (missing.length) {
       const again = expand(kept.join(" "), vocab);
       shown = again ? searchTerms(again.text) : kept.join(" ");
       found = await ranked(pf, shown, again ? again.text : shown, limit, vocab.homes.get(phraseKey(shown)));
