@@ -14,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 if str(ROOT) not in sys.path:  # `pytest` (unlike `python -m pytest`) does not put the repo root on sys.path
     sys.path.insert(0, str(ROOT))
 
-from chapterkit.bookbuild import log_problems
-from chapterkit.repo import copy_content
+from chapterkit.book.repo import copy_content
+from chapterkit.formats.bookbuild import log_problems
 
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bookhelpers import ANSI, ROOT
 
-from chapterkit import checklist as ck
+from chapterkit.book import checklist as ck
 
 FIXTURES = ROOT / "tests" / "fixtures" / "checklist"
 RUBRIC = FIXTURES / "book" / "rubric.yml"
@@ -131,7 +131,7 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------------------------- in a build
 CONF = """\
-extensions = ["myst_parser", "chapterkit.sphinx_ext"]
+extensions = ["myst_parser", "chapterkit.site"]
 myst_enable_extensions = ["colon_fence"]
 nitpicky = True
 """

@@ -16,7 +16,7 @@ import pytest
 import yaml
 from bookhelpers import ROOT, BuildResult
 
-from chapterkit import search
+from chapterkit.site import search
 
 pytestmark = pytest.mark.site
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bookhelpers import ROOT, BuildResult, strict_build
 
-from chapterkit import checklist as ck
+from chapterkit.book import checklist as ck
 
 pytestmark = pytest.mark.site
 

@@ -15,7 +15,7 @@ from pathlib import Path
 
 import yaml
 
-from chapterkit.errors import ChapterkitError
+from chapterkit.book.errors import ChapterkitError
 
 # GitHub's rules: an owner is 1-39 letters, digits or single hyphens; a repository name letters, digits, . _ -
 SLUG = re.compile(r"^(?!-)[A-Za-z0-9-]{1,39}(?<!-)/(?!\.\.?$)[A-Za-z0-9._-]{1,100}$")

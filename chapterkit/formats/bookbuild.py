@@ -8,7 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from chapterkit.errors import ChapterkitError
+from chapterkit.book.errors import ChapterkitError
 
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 # Builders Jupyter Book names itself; any other Sphinx builder goes through its "custom" option.

@@ -333,7 +333,7 @@ def fingerprint() -> str:
     return digest.hexdigest()[:16]
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("chapterkit_search_fingerprint", fingerprint(), "html")
     app.connect("builder-inited", switch_off_sphinx_search)
     app.connect("doctree-resolved", mark_defining_blocks)
@@ -342,3 +342,4 @@ def setup(app: Sphinx) -> None:
     app.connect("build-finished", index_site)
     app.add_js_file("chapterkit-search.js", loading_method="defer")
     app.add_css_file("chapterkit-search.css")
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -130,8 +130,9 @@ def remember_launch_buttons(app: Sphinx) -> None:
     app.config.chapterkit_launch_buttons = dict((app.config.html_theme_options or {}).get("launch_buttons") or {})
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict[str, Any]:
     app.add_config_value("chapterkit_launch_buttons", None, "", types=(dict, type(None)))
     app.connect("builder-inited", remember_launch_buttons, priority=50)
     # Before Sphinx's download collector (priority 500) reads the doctree, so the local download is copied.
     app.connect("doctree-read", add_launch_line, priority=400)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

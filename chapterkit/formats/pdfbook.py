@@ -23,9 +23,9 @@ from typing import Any
 
 import yaml
 
-from chapterkit.bookbuild import strict_build
-from chapterkit.bookversion import book_date, book_version
-from chapterkit.errors import ChapterkitError
+from chapterkit.book.bookversion import book_date, book_version
+from chapterkit.book.errors import ChapterkitError
+from chapterkit.formats.bookbuild import strict_build
 
 HERE = Path(__file__).resolve().parent
 CHROMIUM = Path("/usr/bin/chromium")

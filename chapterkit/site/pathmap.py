@@ -3,8 +3,6 @@
 - ``{at-a-glance}``: the chapter's "At a glance" card, from its own front matter.
 - ``{path-map}``: the learning-path map, one card per chapter listed in ``_toc.yml``, in path order.
 - A "draft" banner at the top of every page whose front matter says ``status: draft``.
-- A "Run this notebook: Binder · Colab · download" line on every notebook page (``chapterkit.launch``).
-- The EPUB build's metadata and cover (``chapterkit.ebook``).
 
 The cards are written as MyST (sphinx-design) and parsed in place, so they look like hand-written cards.
 """
@@ -19,8 +17,8 @@ from docutils.statemachine import StringList
 from sphinx.application import Sphinx
 from sphinx.util.docutils import SphinxDirective
 
-from chapterkit import checklist_sphinx, ebook, frontmatter, launch, search, toc
-from chapterkit.frontmatter import ChapterMeta
+from chapterkit.book import frontmatter, toc
+from chapterkit.book.frontmatter import ChapterMeta
 
 KIND_LABEL = {"paper": "Paper", "course": "Course", "book": "Book", "article": "Article", "talk": "Talk"}
 
@@ -166,17 +164,7 @@ def add_draft_banner(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    # The reader's pages: light (icons as SVG, only the scripts a page uses), one error-free set of assets.
-    for module in ("chapterkit.icons", "chapterkit.assets", "chapterkit.citations",
-                   "chapterkit.mathml", "chapterkit.sources",
-                   "chapterkit.waysin", "chapterkit.pagemeta",
-                   "chapterkit.site.provenance", "chapterkit.site.diagrams", "chapterkit.site.glossary_tags"):
-        app.setup_extension(module)
     app.add_directive("at-a-glance", AtAGlance)
     app.add_directive("path-map", PathMap)
     app.connect("doctree-read", add_draft_banner)
-    checklist_sphinx.setup(app)  # the {checklist} directive
-    search.setup(app)
-    launch.setup(app)
-    ebook.setup(app)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -13,9 +13,9 @@ import shutil
 import subprocess
 from pathlib import Path
 
-from chapterkit.bookbuild import strict_build
-from chapterkit.ebook import BASENAME
-from chapterkit.errors import ChapterkitError
+from chapterkit.book.errors import ChapterkitError
+from chapterkit.formats.bookbuild import strict_build
+from chapterkit.formats.ebook import BASENAME
 
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
 

@@ -22,7 +22,7 @@ from urllib.parse import quote, urlparse
 import yaml
 from sphinx.application import Sphinx
 
-from chapterkit import frontmatter
+from chapterkit.book import frontmatter
 
 DESCRIPTION_MAX = 200
 _DATES: dict[int, dict[str, str]] = {}

@@ -27,7 +27,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective
 
-from chapterkit import checklist as model
+from chapterkit.book import checklist as model
 
 logger = logging.getLogger(__name__)
 STATIC = Path(__file__).parent / "static"
@@ -284,7 +284,7 @@ def add_assets(app: Sphinx, pagename: str, templatename: str, context: dict[str,
         app.add_js_file(JS, defer="defer")
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict[str, Any]:
     html_only = {"text": (skip, None), "latex": (skip, None), "man": (skip, None), "texinfo": (skip, None)}
     app.add_node(checklist_node, html=(visit_checklist, depart_div))
     app.add_node(checklist_section, html=(visit_section, depart_fieldset))
@@ -299,3 +299,4 @@ def setup(app: Sphinx) -> None:
     app.connect("env-merge-info", merge_info)
     app.connect("env-check-consistency", check_unique_ids)
     app.connect("html-page-context", add_assets)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from chapterkit import mdscan
-from chapterkit.errors import ChapterkitError
+from chapterkit.book import mdscan
+from chapterkit.book.errors import ChapterkitError
 
 DEFAULT_MIN_RUN = 6
 DEFAULT_LIST_RUN = 10

@@ -17,8 +17,8 @@ from xml.sax.saxutils import escape
 import yaml
 from sphinx.application import Sphinx
 
-from chapterkit import epubfix
-from chapterkit.bookversion import book_date, book_version
+from chapterkit.book.bookversion import book_date, book_version
+from chapterkit.formats import epubfix
 
 COVER = "_static/chapterkit-cover.svg"
 EPUB_CSS = Path(__file__).resolve().parent / "print" / "chapterkit-epub.css"
@@ -156,8 +156,9 @@ def repack_epub(app: Sphinx, exception: Exception | None) -> None:
     builder.build_epub()
 
 
-def setup(app: Sphinx) -> None:
+def setup(app: Sphinx) -> dict[str, Any]:
     # Before Sphinx's own EPUB check of these values (builder-inited, priority 500).
     app.connect("builder-inited", configure_epub, priority=100)
     # After myst-nb's own build-finished handler (priority 500), which writes its stylesheet.
     app.connect("build-finished", repack_epub, priority=900)
+    return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -20,14 +20,15 @@ from pathlib import Path
 import nbformat
 import yaml
 
-from chapterkit import bib, notebooks, toc
-from chapterkit.contract import KINDS, PLACEHOLDER
-from chapterkit.errors import ChapterkitError
+from chapterkit.author import notebooks
+from chapterkit.book import bib, toc
+from chapterkit.book.errors import ChapterkitError
+from chapterkit.book.frontmatter import KINDS, PLACEHOLDER
 
 MAX_TITLE = 120
 MAX_SLUG = 60
 DEFAULT_TOPIC = "first-look"
-PACKAGE_TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
+PACKAGE_TEMPLATES = Path(__file__).resolve().parents[2] / "templates"
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 MAKE_EXAMPLE = ('make chapter TITLE="The ML Test Score" KIND=paper URL=https://research.google/pubs/pub46555/ '
                 'AUTHORS="Eric Breck; D. Sculley" YEAR=2017')
@@ -245,7 +246,7 @@ def plan(request: Request, root: Path) -> Plan:
     entry = bib.render_entry(cite, request.kind, title, authors, year, request.url.strip(), PLACEHOLDER)
     separator = "" if not bib_text or bib_text.endswith("\n\n") else ("\n" if bib_text.endswith("\n") else "\n\n")
     if (root / "requirements.txt").is_file():  # the version check comes first among the code cells (NB010)
-        from chapterkit import versioncell
+        from chapterkit.author import versioncell
 
         pins = versioncell.read_pins(root / "requirements.txt")
         versioncell.update(nb, versioncell.expected_source(nb, pins, "templates/notebook.py"))
