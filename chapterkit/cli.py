@@ -19,6 +19,7 @@ from chapterkit import contract
 from chapterkit.author import notebooks, ownwords, repository, scaffold, versioncell
 from chapterkit.book.errors import ChapterkitError
 from chapterkit.book.frontmatter import KINDS
+from chapterkit.book.versioncell import read_pins
 
 EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
@@ -111,7 +112,7 @@ def _cmd_set_repository(args: argparse.Namespace) -> int:
 def _cmd_version_cell(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or notebooks.find_notebooks(Path("notebooks"))
     try:
-        pins = versioncell.read_pins(Path(args.requirements))
+        pins = read_pins(Path(args.requirements))
         outcomes = [versioncell.apply(path, pins) for path in paths]
     except ChapterkitError as exc:
         print(exc.format(), file=sys.stderr)

@@ -189,7 +189,7 @@ def test_strict_build_refuses_one_checklist_id_on_two_pages(broken_build: str) -
 
 
 def test_script_and_style_stay_under_10_kb_gzipped() -> None:
-    static = ROOT / "chapterkit" / "static"
+    static = ROOT / "chapterkit" / "site" / "static"
     sizes = {name: len(gzip.compress((static / name).read_bytes(), 9))
              for name in ("chapterkit-checklist.js", "chapterkit-checklist.css")}
     assert sum(sizes.values()) < 10 * 1024, sizes

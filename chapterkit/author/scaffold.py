@@ -21,7 +21,8 @@ import nbformat
 import yaml
 
 from chapterkit.author import notebooks
-from chapterkit.book import bib, toc
+from chapterkit.author import versioncell as writer
+from chapterkit.book import bib, toc, versioncell
 from chapterkit.book.errors import ChapterkitError
 from chapterkit.book.frontmatter import KINDS, PLACEHOLDER
 
@@ -246,10 +247,8 @@ def plan(request: Request, root: Path) -> Plan:
     entry = bib.render_entry(cite, request.kind, title, authors, year, request.url.strip(), PLACEHOLDER)
     separator = "" if not bib_text or bib_text.endswith("\n\n") else ("\n" if bib_text.endswith("\n") else "\n\n")
     if (root / "requirements.txt").is_file():  # the version check comes first among the code cells (NB010)
-        from chapterkit.author import versioncell
-
         pins = versioncell.read_pins(root / "requirements.txt")
-        versioncell.update(nb, versioncell.expected_source(nb, pins, "templates/notebook.py"))
+        writer.update(nb, versioncell.expected_source(nb, pins, "templates/notebook.py"))
     nb_bytes = executed_notebook(nb, f"{topic}.ipynb")
     result = Plan(root, slug, cite, chapter, notebook)
     result.writes = {
