@@ -1,6 +1,6 @@
 """The {checklist} directive in headless Chromium: the debt audit (audit rule) on the built book, over http, and a
 fixture book's rubric (min-of-sections rule) from file://. The page's scores are compared with the Python
-reference (chapterkit.checklist) fed from the same YAML."""
+reference (chapterkit.book.checklist) fed from the same YAML."""
 
 from __future__ import annotations
 

@@ -3,7 +3,7 @@
 A checklist is a YAML file beside the page that shows it (``:::{checklist} debt-audit.yml``). The schema is in
 CONTRIBUTING.md ("Adding a checklist"). ``load(path)`` returns a ``Checklist`` or raises ``ChecklistError``,
 whose message names the file and the line. ``score(checklist, answers)`` applies the checklist's rule; the
-page's script (``chapterkit/static/chapterkit-checklist.js``) implements the same rules, and the browser tests
+page's script (``chapterkit/site/static/chapterkit-checklist.js``) implements the same rules, and the browser tests
 compare the two.
 
 Rules:

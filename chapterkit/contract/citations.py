@@ -1,11 +1,13 @@
-"""Citations and the bibliography (CIT001-CIT003, BIB001): every key cited is in references.bib, once, every
-entry is cited, and a sub-page cites only what its chapter page lists under References."""
+"""Citations and the bibliography (CIT001-CIT003, BIB001-BIB002): every key cited is in references.bib, once,
+every entry is cited and reads differently from the others, and a sub-page cites only what its chapter page
+lists under References."""
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 
 from chapterkit.book import mdscan, toc
+from chapterkit.book.citelabels import label_of
 from chapterkit.contract.context import Book, key_line_safe, owner_slug
 from chapterkit.contract.registry import Finding, rule
 
@@ -40,6 +42,25 @@ def unique_bib_keys(book: Book) -> Iterator[Finding]:
             yield Finding("references.bib", entry.line,
                           f"key '{entry.key}' is defined twice (first on line {first.line})",
                           "merge the two entries or rename one key")
+
+
+@rule("BIB002", "two bib entries cite as the same author and year")
+def distinct_labels(book: Book) -> Iterator[Finding]:
+    """Two entries that read ``[Breck et al., 2017]`` cannot be told apart in the text or the lists (and fail the
+    strict build): the later one is reported, with the first."""
+    first: dict[str, str] = {}
+    for key, entry in book.bib_keys.items():
+        text = label_of(entry.text)
+        if text is None:
+            continue
+        if text not in first:
+            first[text] = key
+            continue
+        year = text.rsplit(", ", 1)[-1] if ", " in text else "YEAR"
+        yield Finding("references.bib", entry.line, f"entry '{key}' cites as [{text}], like '{first[text]}', so a "
+                      "reader cannot tell them apart",
+                      f"tell them apart by year in both entries, e.g. year = {{{year}a}} and year = {{{year}b}}; "
+                      "a course names its term, e.g. year = {Winter 2022}")
 
 
 @rule("CIT001", "a citation key is not in references.bib")

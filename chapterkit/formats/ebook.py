@@ -3,7 +3,7 @@
 - the EPUB metadata Sphinx asks for (version, identifier, description, publisher), from ``_config.yml`` and git;
 - a cover: an SVG page with the title, authors and version, written into the build before it is packed;
 - the theme's launch buttons off: sphinx-book-theme's handler assumes its own HTML theme and fails under the EPUB
-  one. The visible launch line of each notebook page (``chapterkit.launch``) is unaffected.
+  one. The visible launch line of each notebook page (``chapterkit.site.launch``) is unaffected.
 """
 
 from __future__ import annotations

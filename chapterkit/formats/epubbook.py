@@ -1,7 +1,7 @@
 """`make epub`: the whole book as one EPUB 3, with Sphinx's epub builder, checked by epubcheck.
 
-The build goes into its own folder (``_build/epub/``); ``chapterkit.ebook`` (part of the book's Sphinx extension)
-adds the cover and metadata and makes the pages valid XHTML. The EPUB is copied to ``_build/mlops-path.epub`` and,
+The build goes into its own folder (``_build/epub/``); ``chapterkit.formats.ebook`` (registered by the book's
+Sphinx extension) adds the cover and metadata and makes the pages valid XHTML. The EPUB is copied to ``_build/mlops-path.epub`` and,
 unless told not to, checked with epubcheck (Debian's ``epubcheck`` package; it runs on Java).
 """
 
@@ -22,8 +22,8 @@ EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
 
 def build_epub(root: Path, work: Path) -> Path:
     """The strict EPUB build of the book; returns the EPUB file."""
-    shutil.rmtree(work / "_build" / "epub", ignore_errors=True)
-    return strict_build(root, work, "epub", work / "_build" / "epub" / f"{BASENAME}.epub", "EPUB", "epub")
+    built = strict_build(root, work, "epub")
+    return built.require(built.folder / f"{BASENAME}.epub", "EPUB", "epub")
 
 
 def epubcheck(epub: Path) -> list[str]:
@@ -47,7 +47,7 @@ def make_epub(root: Path, dest: Path, work: Path, check: bool = True) -> Path:
         problems = epubcheck(epub)
         if problems:
             raise ChapterkitError(f"epubcheck found {len(problems)} problem(s):\n  " + "\n  ".join(problems[:20]),
-                                  str(epub), "fix the page or stylesheet it names (chapterkit/epubfix.py mends "
+                                  str(epub), "fix the page or stylesheet it names (chapterkit/formats/epubfix.py mends "
                                   "raw HTML), then make epub")
     dest.parent.mkdir(parents=True, exist_ok=True)
     partial = dest.with_suffix(".epub.part")

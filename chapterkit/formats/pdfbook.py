@@ -14,7 +14,6 @@ from __future__ import annotations
 import logging
 import os
 import re
-import shutil
 import sys
 import tempfile
 from dataclasses import dataclass
@@ -64,7 +63,8 @@ def read_book(root: Path) -> Book:
 
 def build_single_page(root: Path, out: Path) -> Path:
     """The strict single-page HTML build of the book; returns the page."""
-    return strict_build(root, out, "singlehtml", out / "_build" / "singlehtml" / "intro.html", "single-page", "pdf")
+    built = strict_build(root, out, "singlehtml")
+    return built.require(built.folder / "intro.html", "single-page", "pdf")
 
 
 def anchor_pages(pdf: Path) -> dict[str, int]:
@@ -170,7 +170,6 @@ def _html(text: str) -> str:
 
 def make_pdf(root: Path, dest: Path, work: Path) -> tuple[Path, int]:
     book = read_book(root)
-    shutil.rmtree(work / "_build" / "singlehtml", ignore_errors=True)
     page = build_single_page(root, work)
     numbered = print_pdf(page, book, dest)
     return dest, numbered

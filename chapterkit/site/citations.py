@@ -6,7 +6,9 @@ The text cites author-year, ``[Sculley et al., 2015]`` (``bibtex_reference_style
 with the very words the text uses: ``Sculley et al., 2015``, ``Huyen and Sculley, 2021``, ``Huyen, Winter 2022``.
 
 Two entries with the same label could not be told apart in the text either: that is a build warning, fixed in
-``references.bib`` (the course entries already name the term in ``year`` for this reason).
+``references.bib`` (the course entries already name the term in ``year`` for this reason; two papers of a year
+take ``2017a`` and ``2017b``). ``make check`` reports it first (BIB002). The labels are worked out in
+``chapterkit/book/citelabels.py``, which the contract reads too.
 """
 
 from __future__ import annotations
@@ -16,43 +18,17 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 import pybtex.plugin
-from pybtex.database import Entry, Person
+from pybtex.database import Entry
 from pybtex.style.formatting.alpha import Style as AlphaStyle
 from pybtex.style.labels import BaseLabelStyle
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from chapterkit.book.citelabels import label
+
 logger = logging.getLogger(__name__)
 
 STYLE_NAME = "author_year_labels"
-
-
-def _last(person: Person) -> str:
-    return " ".join(str(part.render_as("text")) for part in person.rich_last_names)
-
-
-def _title(entry: Entry) -> str:
-    from pybtex.richtext import Text
-
-    return str(Text.from_latex(entry.fields.get("title", entry.key)).render_as("text"))
-
-
-def who(entry: Entry) -> str:
-    """The names the author-year citation shows: one, two (``A and B``), or the first and ``et al.``."""
-    people = entry.persons.get("author") or entry.persons.get("editor") or []
-    names = [_last(p) for p in people]
-    if not names:
-        return _title(entry)
-    if len(names) == 1:
-        return names[0]
-    if len(names) == 2:
-        return f"{names[0]} and {names[1]}"
-    return f"{names[0]} et al."
-
-
-def label(entry: Entry) -> str:
-    year = str(entry.fields.get("year", "")).strip()
-    return f"{who(entry)}, {year}" if year else who(entry)
 
 
 class AuthorYearLabels(BaseLabelStyle):
@@ -63,7 +39,8 @@ class AuthorYearLabels(BaseLabelStyle):
         for entry, text in zip(entries, labels, strict=True):
             if counts[text] > 1:
                 logger.warning("bibliography: %d entries cite as [%s] (%s among them); give them distinct "
-                               "years in references.bib, e.g. 'Winter 2022' for a course term",
+                               "years in references.bib, e.g. 'Winter 2022' for a course term, 2017a and 2017b "
+                               "for two papers of a year",
                                counts[text], text, entry.key, type="chapterkit", subtype="citation")
             yield text
 

@@ -126,7 +126,7 @@ def add_launch_line(app: Sphinx, doctree: nodes.document) -> None:
 
 
 def remember_launch_buttons(app: Sphinx) -> None:
-    """Keep the launch settings: the EPUB build turns the theme's launch buttons off (``chapterkit.ebook``)."""
+    """Keep the launch settings: the EPUB build turns the theme's launch buttons off (``chapterkit.formats.ebook``)."""
     app.config.chapterkit_launch_buttons = dict((app.config.html_theme_options or {}).get("launch_buttons") or {})
 
 

@@ -22,7 +22,7 @@ How the pieces fit (DESIGN.md, decision 6):
   Sphinx puts a section's id on ``<section>``; Pagefind splits a page into sections at headings that carry an
   id, so the copy Pagefind reads has each section's id moved onto its heading (the page on disk keeps its own).
 
-The reader's side is ``chapterkit/static/chapterkit-search.js``: one dialog, results as you type, Pagefind's JS API
+The reader's side is ``chapterkit/site/static/chapterkit-search.js``: one dialog, results as you type, Pagefind's JS API
 loaded on first use.
 """
 

@@ -1,4 +1,4 @@
-// Rearranges the single-page HTML build for printing (run by chapterkit/pdfbook.py before page.pdf()).
+// Rearranges the single-page HTML build for printing (run by chapterkit/formats/pdfbook.py before page.pdf()).
 // Keeps the article only; adds a title page, the contents and a heading per part; opens every dropdown; points
 // every link to this same page at its anchor so that it becomes a link inside the PDF. Text is set with
 // textContent only, never as HTML.

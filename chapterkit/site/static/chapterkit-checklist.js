@@ -1,5 +1,5 @@
 // MLOps Path: the {checklist} directive's script (ours, no framework). Loaded only on pages with a checklist.
-// It scores the answers with the checklist's rule (the same rules as chapterkit/checklist.py), keeps them in
+// It scores the answers with the checklist's rule (the same rules as chapterkit/book/checklist.py), keeps them in
 // localStorage under the checklist's id and items hash, and exports, imports and resets them.
 // Nothing read from a file or from storage is ever inserted as HTML: text goes in through textContent.
 (() => {

@@ -1,4 +1,4 @@
-// MLOps Path: the book's search (chapterkit/search.py builds the Pagefind index at the end of the book build).
+// MLOps Path: the book's search (chapterkit/site/search.py builds the Pagefind index at the end of the book build).
 // One dialog, opened by the search box or Ctrl+K / ⌘K; results as you type; Pagefind's JS API is loaded on the
 // first search only, so pages stay light. The search page (search.html?q=...) uses the same code.
 // Nothing the reader types is inserted as HTML: results are built as DOM nodes, and Pagefind's excerpts
@@ -79,7 +79,7 @@
   const rawStems = (text) => String(text || "").split(/[\s/-]+/).map(stem).filter(Boolean);
   const stems = (text) => rawStems(text).filter((w) => !QUESTION_WORDS.has(w));
 
-  // Weights the build gives (chapterkit/search.py; tests/test_search.py checks that they agree): a block that
+  // Weights the build gives (chapterkit/site/search.py; tests/test_search.py checks that they agree): a block that
   // holds a concept's main index entry weighs DEFINES; recap sections (takeaways, questions, Checks) weigh
   // RECAP or less.
   const DEFINES = 2.2;
@@ -128,7 +128,7 @@
   }
 
   // Pagefind ranks each page by its weighted words relative to the page's length, so a weight that a whole page
-  // carries cancels out; the build therefore also records it as the page's "rank" (chapterkit/search.py), and it
+  // carries cancels out; the build therefore also records it as the page's "rank" (chapterkit/site/search.py), and it
   // is applied here, with a boost for a page that has the query as a phrase (in a heading, more).
   function pageRank(result, data, terms, typed = []) {
     const rank = Number.parseFloat(data.meta && data.meta.rank);
