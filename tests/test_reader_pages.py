@@ -395,7 +395,7 @@ def test_pages_have_a_title_description_and_link_preview(built_book: BuildResult
             assert 30 < len(html_lib.unescape(text)) <= 201, f"{page.name}: description {text!r}"
     assert re.search(r"<title>MLOps Path</title>", (built_book.html / "intro.html").read_text(encoding="utf-8"))
     # Every shape of chapter: a folder's index page or a single page (chapters/<slug>.md).
-    for _slug, meta, source in sphinx_ext.chapters_in_path(ROOT):
+    for _slug, meta, source in pathmap.chapters_in_path(ROOT):
         page = built_book.html / source.relative_to(ROOT).with_suffix(".html")
         html = page.read_text(encoding="utf-8")
         assert f'<meta name="description" content="{html_lib.escape(meta.path.summary)}"' in html, page
