@@ -16,7 +16,7 @@ EPUBCHECK := /usr/share/java/epubcheck.jar
 # pytest-xdist workers for `make test`: the shared book build and its site checks run on one, the rest beside them.
 TEST_WORKERS ?= 2
 
-.PHONY: help book serve test check chapter notebooks own-words set-repository links workflows bench clean lint deps dev-deps browser chromium pdf epub epub-tools version-cell
+.PHONY: graphviz help book serve test check chapter notebooks own-words set-repository links workflows bench clean lint deps dev-deps browser chromium pdf epub epub-tools version-cell
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -60,12 +60,15 @@ endef
 chromium: ## Install Debian's chromium (the browser tests and make pdf drive it)
 	$(call apt_install,$(CHROMIUM),chromium,The site tests and make pdf)
 
+graphviz: ## Install Debian's graphviz (the book's diagrams are drawn by its dot at build time)
+	$(call apt_install,/usr/bin/dot,graphviz,The book's diagrams)
+
 epub-tools: ## Install what the EPUB check needs: Debian's epubcheck (it runs on Java)
 	$(call apt_install,$(EPUBCHECK),epubcheck,The EPUB check and make epub)
 
 # --- the book --------------------------------------------------------------------------------------
 
-book: deps ## Build the book (strict: warnings are errors) into _build/html
+book: deps graphviz ## Build the book (strict: warnings are errors) into _build/html
 	$(JB) build . -W -n --keep-going
 	@echo "The book is at $(CURDIR)/$(BUILD)/html/index.html"
 
@@ -80,11 +83,11 @@ notebooks: deps ## Execute notebooks in place and strip volatile metadata (NB=pa
 version-cell: deps ## Insert or update each notebook's first code cell, the version check (NB=path for one)
 	$(PY) -m chapterkit version-cell $(NB)
 
-pdf: dev-deps chromium ## The whole book as one PDF, offline: _build/mlops-path.pdf
+pdf: dev-deps chromium graphviz ## The whole book as one PDF, offline: _build/mlops-path.pdf
 	$(PY) -m chapterkit pdf --output $(BUILD)/mlops-path.pdf --work $(BUILD)/pdf
 	$(call publish_download,mlops-path.pdf)
 
-epub: dev-deps epub-tools ## The whole book as one EPUB, checked by epubcheck: _build/mlops-path.epub
+epub: dev-deps epub-tools graphviz ## The whole book as one EPUB, checked by epubcheck: _build/mlops-path.epub
 	$(PY) -m chapterkit epub --output $(BUILD)/mlops-path.epub --work $(BUILD)/epub
 	$(call publish_download,mlops-path.epub)
 
@@ -110,7 +113,7 @@ own-words: deps ## Share of each page's words copied from a source: make own-wor
 
 # --- quality ---------------------------------------------------------------------------------------
 
-test: dev-deps browser epub-tools ## Run every check: contract, notebooks, strict build, site in a browser, tool
+test: dev-deps browser epub-tools graphviz ## Run every check: contract, notebooks, strict build, site in a browser, tool
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 workflows: dev-deps ## Validate .github/ against GitHub's schemas and audit the workflows with zizmor, offline
@@ -119,7 +122,7 @@ workflows: dev-deps ## Validate .github/ against GitHub's schemas and audit the 
 lint: dev-deps ## ruff over the Python code
 	$(VENV)/bin/ruff check chapterkit tests benchmarks
 
-bench: dev-deps browser epub-tools ## Print build, rebuild, notebook, page-weight and test-suite figures
+bench: dev-deps browser epub-tools graphviz ## Print build, rebuild, notebook, page-weight and test-suite figures
 	$(PY) benchmarks/bench.py
 
 clean: ## Remove the built book and caches (keeps .venv)

@@ -23,6 +23,8 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.util import logging
 
+from chapterkit.book.provenance import has_list
+
 logger = logging.getLogger(__name__)
 
 FILE = "sources.yml"
@@ -87,6 +89,8 @@ def add_sources(app: Sphinx, doctree: nodes.document) -> None:
     chapter_dir = source.parent
     if chapter_dir.parent.name != "chapters" or not (chapter_dir / FILE).is_file():
         return
+    if has_list(source):
+        return  # the chapter's "Where this comes from" page summarizes no material of its own
     env.note_dependency(str(chapter_dir / FILE))
     try:
         pages = load(chapter_dir) or {}

@@ -169,7 +169,8 @@ def setup(app: Sphinx) -> dict[str, Any]:
     # The reader's pages: light (icons as SVG, only the scripts a page uses), one error-free set of assets.
     for module in ("chapterkit.icons", "chapterkit.assets", "chapterkit.citations",
                    "chapterkit.mathml", "chapterkit.sources",
-                   "chapterkit.waysin", "chapterkit.pagemeta"):
+                   "chapterkit.waysin", "chapterkit.pagemeta",
+                   "chapterkit.site.provenance", "chapterkit.site.diagrams"):
         app.setup_extension(module)
     app.add_directive("at-a-glance", AtAGlance)
     app.add_directive("path-map", PathMap)

@@ -1,0 +1,1 @@
+"""The Sphinx extensions a reader sees."""
