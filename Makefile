@@ -122,8 +122,8 @@ workflows: dev-deps ## Validate .github/ against GitHub's schemas and audit the 
 lint: dev-deps ## ruff over the Python code
 	$(VENV)/bin/ruff check chapterkit tests benchmarks
 
-bench: dev-deps browser epub-tools graphviz ## Print build, rebuild, notebook, page-weight and test-suite figures
-	$(PY) benchmarks/bench.py
+bench: dev-deps browser epub-tools graphviz ## Print build, rebuild, notebook, page-weight and test-suite figures; GROW=N: what one more chapter costs
+	$(if $(GROW),$(PY) benchmarks/grow.py $(GROW),$(PY) benchmarks/bench.py)
 
 clean: ## Remove the built book and caches (keeps .venv)
 	rm -rf $(BUILD) .pytest_cache .ruff_cache .bench

@@ -139,7 +139,7 @@ def repack_epub(app: Sphinx, exception: Exception | None) -> None:
                                      builder.coverpage_name]
     builder.playorder = 0  # the NCX numbering restarts, as on the first packing
     builder.handle_finish()
-    with_svg: set[str] = set()
+    declared: dict[str, str] = {}  # page -> what epubcheck wants declared of it (inline SVG, MathML formulas)
     for page in sorted(outdir.rglob("*.xhtml")):
         text = page.read_text(encoding="utf-8")
         fixed = text
@@ -148,10 +148,11 @@ def repack_epub(app: Sphinx, exception: Exception | None) -> None:
         fixed = epubfix.hoist_styles(epubfix.to_xhtml(fixed))
         if fixed != text:
             page.write_text(fixed, encoding="utf-8")
-        if "<svg" in fixed:
-            with_svg.add(page.relative_to(outdir).as_posix())
+        holds = " ".join(name for name, tag in (("mathml", "<math"), ("svg", "<svg")) if tag in fixed)
+        if holds:
+            declared[page.relative_to(outdir).as_posix()] = holds
     opf = outdir / "content.opf"
-    properties = {href: "svg" for href in with_svg} | {COVER: "cover-image"}
+    properties = declared | {COVER: "cover-image"}
     opf.write_text(epubfix.declare_properties(opf.read_text(encoding="utf-8"), properties), encoding="utf-8")
     builder.build_epub()
 

@@ -4,8 +4,8 @@ Sphinx writes `.xhtml` files but passes raw HTML through as it is: notebook outp
 ``<style scoped>``), sphinx-design's tabs (``<input ...>`` never closed). ``to_xhtml`` re-emits a page with void
 elements closed, attributes quoted, named entities as numbers and scripts dropped (an EPUB reader runs none of the
 site's scripts) and SVG in its namespace; ``hoist_styles`` moves the outputs' ``<style>`` into the head;
-``declare_properties`` adds the ``svg`` property epubcheck asks for to each manifest item whose
-page holds inline SVG.
+``declare_properties`` adds the ``svg`` and ``mathml`` properties epubcheck asks for to each manifest item whose
+page holds inline SVG or MathML.
 """
 
 from __future__ import annotations

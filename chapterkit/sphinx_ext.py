@@ -170,7 +170,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     for module in ("chapterkit.icons", "chapterkit.assets", "chapterkit.citations",
                    "chapterkit.mathml", "chapterkit.sources",
                    "chapterkit.waysin", "chapterkit.pagemeta",
-                   "chapterkit.site.provenance", "chapterkit.site.diagrams"):
+                   "chapterkit.site.provenance", "chapterkit.site.diagrams", "chapterkit.site.glossary_tags"):
         app.setup_extension(module)
     app.add_directive("at-a-glance", AtAGlance)
     app.add_directive("path-map", PathMap)

@@ -27,7 +27,13 @@ def broken_fork_build(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
     term_page.write_text(term_page.read_text(encoding="utf-8")
                          + "\nA {term}`flux capacitor debt` that the glossary does not define.\n", encoding="utf-8")
     ref_page.write_text(ref_page.read_text(encoding="utf-8")
-                        + "\nSee {ref}`no-such-section-anywhere`.\n", encoding="utf-8")
+                        + "\nSee {ref}`no-such-section-anywhere`.\n"
+                        + "\nA claim {prov}`companion: nosuchbook ch. 1` from an undeclared work.\n"
+                        + "\n:::{diagram} diagrams/broken.dot\n:alt: Two boxes.\nThe book's own drawing.\n:::\n",
+                        encoding="utf-8")
+    (ref_page.parent / "diagrams").mkdir(exist_ok=True)
+    (ref_page.parent / "diagrams" / "broken.dot").write_text("digraph g {\n  a -> b;\n  c -> -> d;\n}\n",
+                                                              encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "chapterkit", "set-repository", FORK], cwd=book, check=False,
                           capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
@@ -41,6 +47,11 @@ def test_strict_build_fails_on_undefined_term_and_broken_ref(broken_fork_build: 
     ref_lines = [p for p in result.problems if "no-such-section-anywhere" in p]
     assert term_lines and "chapters/technical-debt/index.md" in term_lines[0], result.problems
     assert ref_lines and "chapters/cs329s/index.md" in ref_lines[0], result.problems
+    # A marker naming a work its chapter does not declare, and a diagram whose DOT does not parse.
+    prov_lines = [p for p in result.problems if "'nosuchbook' is not declared under 'companions:'" in p]
+    assert prov_lines and "chapters/cs329s/index.md" in prov_lines[0], result.problems
+    dot_lines = [p for p in result.problems if "chapters/cs329s/diagrams/broken.dot:3" in p]
+    assert dot_lines and "syntax error" in dot_lines[0], result.problems
 
 
 def test_a_forks_site_points_its_buttons_at_the_fork(broken_fork_build: BuildResult) -> None:

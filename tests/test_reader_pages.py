@@ -10,6 +10,7 @@ import html as html_lib
 import re
 import urllib.parse
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 from bookhelpers import ROOT, BuildResult
@@ -249,10 +250,13 @@ def _folder_chapters() -> list[tuple[str, object]]:
 
 
 def test_sources_files_cover_every_page_with_https_links() -> None:
+    from chapterkit.book.provenance import has_list
+
     chapters = dict(_folder_chapters())
     assert {"technical-debt", "cs329s"} <= set(chapters), "each of the first two chapters keeps a sources.yml"
     for slug, pages in chapters.items():
-        on_disk = {p.stem for p in (ROOT / "chapters" / slug).glob("*.md")}
+        # A chapter's generated "Where this comes from" page summarizes no material of its own.
+        on_disk = {p.stem for p in (ROOT / "chapters" / slug).glob("*.md") if not has_list(p)}
         assert set(pages) == on_disk, (f"chapters/{slug}/sources.yml: pages without an entry "
                                        f"{sorted(on_disk - set(pages))}, entries without a page {sorted(set(pages) - on_disk)}")
         for page, entries in pages.items():
@@ -283,12 +287,12 @@ def test_every_section_page_links_its_source_material(built_book: BuildResult) -
 
 
 # --------------------------------------------------------------------------- 7. ways in
-def test_glossary_lists_have_an_a_to_z_bar_to_their_first_term_of_each_letter(built_book: BuildResult) -> None:
+def test_glossary_is_one_list_with_an_a_to_z_bar_and_chapter_tags(built_book: BuildResult) -> None:
     from chapterkit.waysin import initial
 
     html = (built_book.html / "glossary.html").read_text(encoding="utf-8")
-    sections = re.findall(r'<section id="terms-from[^"]*">(.*?)</section>', html, re.DOTALL)
-    assert len(sections) >= 2, "one glossary list per resource"
+    sections = re.findall(r'<section [^>]*id="glossary"[^>]*>(.*)</section>', html, re.DOTALL)
+    assert len(sections) == 1 and html.count('<dl class="glossary') == 1, "one glossary, one A-Z list"
     for body in sections:
         bar = re.search(r'<p class="chapterkit-az">(.*?)</p>', body, re.DOTALL)
         assert bar, "a glossary list without its A-Z bar"
@@ -298,6 +302,11 @@ def test_glossary_lists_have_an_a_to_z_bar_to_their_first_term_of_each_letter(bu
         for anchor, text in terms:
             first.setdefault(initial(_text(text)), anchor)
         assert links == sorted(((a, letter) for letter, a in first.items()), key=lambda x: (x[1] == "#", x[1])), links
+    # Every term is tagged with the chapters that use it, computed from the pages' {term} links.
+    tags = re.findall(r'<p class="glossary-tags">(.*?)</p>', html, re.DOTALL)
+    assert len(tags) == html.count("<dt id="), "a term without its chapter tags"
+    names = [_text(t) for t in tags]
+    assert any("CS 329S" in n and "The ML Test Score" in n for n in names), "a term used by two chapters has both tags"
 
 
 def test_general_index_is_linked_and_lists_each_entry_once(built_book: BuildResult) -> None:
@@ -384,9 +393,11 @@ def test_pages_have_a_title_description_and_link_preview(built_book: BuildResult
             text = _text(desc.group(1)) if desc else ""
             assert 30 < len(html_lib.unescape(text)) <= 201, f"{page.name}: description {text!r}"
     assert re.search(r"<title>MLOps Path</title>", (built_book.html / "intro.html").read_text(encoding="utf-8"))
-    for slug, meta in _chapters():
-        html = (built_book.html / "chapters" / slug / "index.html").read_text(encoding="utf-8")
-        assert f'<meta name="description" content="{meta.path.summary}"' in html
+    # Every shape of chapter: a folder's index page or a single page (chapters/<slug>.md).
+    for _slug, meta, source in sphinx_ext.chapters_in_path(ROOT):
+        page = built_book.html / source.relative_to(ROOT).with_suffix(".html")
+        html = page.read_text(encoding="utf-8")
+        assert f'<meta name="description" content="{html_lib.escape(meta.path.summary)}"' in html, page
 
 
 def test_404_page_links_from_the_site_root(built_book: BuildResult, browser, site: str, axe_source: str) -> None:
@@ -412,3 +423,62 @@ def test_404_page_links_from_the_site_root(built_book: BuildResult, browser, sit
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations.map(v => v.id)")
     page.close()
     assert violations == []
+
+
+# --------------------------------------------------------------------------- 9. provenance, diagrams, formulas
+ORIGINS = ("source", "companion", "secondary", "ours")
+
+
+def _chapter_pages(built_book: BuildResult) -> dict[str, list[Path]]:
+    """Chapter slug -> its built pages and notebook pages (not its "Where this comes from" page)."""
+    found: dict[str, list[Path]] = {}
+    for slug in sorted(p.name for p in (ROOT / "chapters").iterdir() if p.is_dir()):
+        pages = sorted((built_book.html / "chapters" / slug).glob("*.html"))
+        pages += sorted((built_book.html / "notebooks" / slug).glob("*.html"))
+        found[slug] = [p for p in pages if p.name != "where-this-comes-from.html"]
+    return found
+
+
+def test_every_chapter_marks_where_its_claims_come_from(built_book: BuildResult) -> None:
+    marker = re.compile(r'<span class="provenance" data-origin="([a-z]+)"[^>]*tabindex="0"[^>]*>(.*?)</span></span>')
+    for slug, pages in _chapter_pages(built_book).items():
+        counts = dict.fromkeys(ORIGINS, 0)
+        for page in pages:
+            for origin, inner in marker.findall(page.read_text(encoding="utf-8")):
+                assert origin in ORIGINS, (page, origin)
+                assert f'<span class="provenance-word">{origin}</span>' in inner, "the origin is a word on the tag"
+                if origin != "ours":
+                    assert '<span class="provenance-locator">: ' in inner, (page, "a source without its locator")
+                counts[origin] += 1
+        assert counts["source"] and counts["ours"], f"{slug}: markers per origin {counts}"
+
+
+def test_each_chapter_lists_its_companion_and_secondary_claims_with_links_back(built_book: BuildResult) -> None:
+    for slug in _chapter_pages(built_book):
+        page = built_book.html / "chapters" / slug / "where-this-comes-from.html"
+        assert page.is_file(), f"chapters/{slug}: no 'Where this comes from' page"
+        html = page.read_text(encoding="utf-8")
+        assert "<h1>Where This Comes From" in html
+        assert re.search(r"Markers in this chapter: \d+ source, \d+ companion, \d+ secondary, \d+ ours\.", html)
+        links = re.findall(r'<a class="reference internal" href="([^"#]+)#(prov-\d+)"', html)
+        listed = len(re.findall(r"From (?:companion works|secondary accounts) \((\d+)\)", html))
+        assert listed == 2, "both lists, even when empty"
+        for href, anchor in links:
+            target = (page.parent / href).resolve().read_text(encoding="utf-8")
+            assert f'id="{anchor}"' in target, f"{slug}: a claim's link back does not land ({href}#{anchor})"
+            origin = re.search(rf'data-origin="([a-z]+)" id="{anchor}"', target)
+            assert origin and origin.group(1) in ("companion", "secondary"), (href, anchor)
+
+
+def test_diagrams_are_inline_svg_named_for_a_reader_and_captioned(built_book: BuildResult) -> None:
+    total = 0
+    for page in sorted(built_book.html.rglob("*.html")):
+        html = page.read_text(encoding="utf-8")
+        for figure in re.findall(r'<figure class="diagram[^"]*"[^>]*>(.*?)</figure>', html, re.DOTALL):
+            total += 1
+            svg = re.search(r'<svg [^>]*role="img" aria-label="([^"]+)"', figure)
+            assert svg and len(svg.group(1).split()) >= 5, f"{page.name}: a diagram without a real text alternative"
+            assert "<title>" not in figure and "<img" not in figure, "drawn inline, without node-name tooltips"
+            caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, re.DOTALL)
+            assert caption and _text(caption.group(1)), f"{page.name}: a diagram without a caption"
+    assert total >= 1, "the book has diagrams"

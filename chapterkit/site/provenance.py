@@ -243,7 +243,7 @@ def fill_lists(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     slug = chapter_of(docname)
     for placeholder in list(doctree.findall(provenance_list)):
         docs = [doc for doc in env.found_docs if chapter_of(doc) == slug]
-        order = _reading_order(env)
+        order = reading_order(env)
         docs.sort(key=lambda d: (order.get(d, len(order)), d))
         totals = {origin: sum(store["counts"].get(doc, {}).get(origin, 0) for doc in docs) for origin in ORIGINS}
         out: list[nodes.Node] = [nodes.paragraph(text=(
@@ -269,7 +269,7 @@ def fill_lists(app: Sphinx, doctree: nodes.document, docname: str) -> None:
         placeholder.replace_self(out)
 
 
-def _reading_order(env: BuildEnvironment) -> dict[str, int]:
+def reading_order(env: BuildEnvironment) -> dict[str, int]:
     order: list[str] = []
 
     def walk(doc: str) -> None:
