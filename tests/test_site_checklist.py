@@ -1,6 +1,6 @@
 """The {checklist} directive in headless Chromium: the debt audit (audit rule) on the built book, over http, and a
 fixture book's rubric (min-of-sections rule) from file://. The page's scores are compared with the Python
-reference (chapterkit.checklist) fed from the same YAML."""
+reference (chapterkit.book.checklist) fed from the same YAML."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bookhelpers import ROOT, BuildResult, strict_build
 
-from chapterkit import checklist as ck
+from chapterkit.book import checklist as ck
 
 pytestmark = pytest.mark.site
 
