@@ -396,16 +396,20 @@ def test_hyphen_slash_and_space_between_words_match(tab, answers) -> None:
 
 def test_a_learners_words_find_the_books_terms(tab, built_book: BuildResult) -> None:
     """Aliases are data: the index's "see" entries and search-aliases.yml (a learner's words -> the book's term)
-    and the glossary's names (other names -> first name, with the page its "See" points to), written at build
-    time; the script searches the book's term."""
-    words = json.loads((built_book.html / "_static" / search.WORDS_FILE).read_text(encoding="utf-8"))
+    and the glossary's terms (their names, and the page their "See" points to), written at build time; the script
+    searches the book's term, and ranks first the page the glossary names."""
+    static = built_book.html / "_static"
+    words = json.loads((static / search.WORDS_FILE).read_text(encoding="utf-8"))
     aliases = {tuple(alias) for alias in words["aliases"]}
     assert ("data drift", "data distribution shift") in aliases  # an index "see" entry (glossary.md)
     assert ("KS", "Kolmogorov-Smirnov") in aliases  # search-aliases.yml
-    names = {name[0]: name[1:] for name in words["names"]}
-    assert names["KS test"] == ["Kolmogorov-Smirnov test", "chapters/cs329s/monitoring.html"]
-    assert names["Glue code"] == ["Glue code", "chapters/technical-debt/anti-patterns.html"]
-    assert {"monitoring", "jungles", "kolmogorov"} <= set(words["words"])
+    terms = {term[1]: [words["pages"][term[0]], *term[2:]] for term in words["terms"]}
+    assert terms["Kolmogorov-Smirnov test"] == ["chapters/cs329s/monitoring.html", "KS test"]
+    assert terms["Glue code"] == ["chapters/technical-debt/anti-patterns.html"]
+    # of two "See" pages, the one with the term's main index entry
+    assert terms["Decoupled objectives"] == ["chapters/cs329s/model-development.html"]
+    vocabulary = json.loads((static / search.VOCABULARY_FILE).read_text(encoding="utf-8"))
+    assert {"monitoring", "jungles", "kolmogorov"} <= set(vocabulary["words"])
     ks = _search(tab, "KS")
     assert ks["term"] == "Kolmogorov-Smirnov"
     assert ks["results"][0].endswith("/cs329s/monitoring.html#detecting-data-distribution-shifts"), ks
@@ -437,8 +441,8 @@ def test_no_dead_end(fresh, site: str) -> None:
     status = _status_after(fresh, "pipline jungles", "No page mentions “pipline”")
     assert "No page mentions “pipline”; showing" in status and "“pipeline jungles”" in status, status
     assert first.get_attribute("href").endswith("/anti-patterns.html#pipeline-jungles")
-    status = _status_after(fresh, "whylogs correction cascades", "No page mentions all of")
-    assert "No page mentions all of “whylogs correction cascades”; showing" in status, status
+    status = _status_after(fresh, "Knight Capital SMOTE", "No page mentions all of")
+    assert "No page mentions all of “Knight Capital SMOTE”; showing" in status, status
     assert fresh.locator("#chapterkit-search-results .chapterkit-result").count() > 0
     _status_after(fresh, "xyzzy", "Nothing found for “xyzzy”")
     assert fresh.locator("#chapterkit-search-results .chapterkit-result").count() == 0
@@ -461,7 +465,10 @@ def test_a_first_search_is_light(fresh, site: str) -> None:
     responses: list[Any] = []
     fresh.goto(f"{site}/chapters/cs329s/monitoring.html", wait_until="load")
     fresh.on("response", lambda response: responses.append(response))
-    _open_dialog(fresh, "data distribution shift")
+    fresh.keyboard.press("Control+K")
+    fresh.locator("#chapterkit-search-input").fill("glue code")
+    fresh.locator("#chapterkit-search-status").filter(has_text="found for “glue code”").wait_for(timeout=10_000)
     fetched = {r.url: len(r.body()) for r in responses if r.ok}
     assert any(search.WORDS_FILE in url for url in fetched), sorted(fetched)
+    assert not any(search.VOCABULARY_FILE in url for url in fetched), "the vocabulary is for misspelt words only"
     assert sum(fetched.values()) <= FIRST_SEARCH_BYTES, fetched

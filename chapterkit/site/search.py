@@ -89,6 +89,8 @@ RECAP_ADMONITION_TITLES = r"(?:Learning objectives|At a glance|In short|Key take
 # The book's words for the search script (``_static/`` of the site): aliases from a learner's words to the book's
 # terms, and the words of the book's terms and headings that a misspelt word is corrected to.
 WORDS_FILE = "chapterkit-search-words.json"
+# The words of the book's terms and headings, fetched only when a query holds a word no page has.
+VOCABULARY_FILE = "chapterkit-search-vocabulary.json"
 # The hand-kept aliases, in the book's root: ``learner's words: the book's term``, one a line.
 ALIASES_FILE = "search-aliases.yml"
 # The Sphinx search scripts that pydata-sphinx-theme writes into every page's <head>.
@@ -330,30 +332,38 @@ def vocabulary_words(text: str) -> list[str]:
 
 def glossary_entries(app: Sphinx) -> list[tuple[list[str], str | None]]:
     """Each glossary entry: its names, its first name first (some have more: "Kolmogorov-Smirnov test" and
-    "KS test"), and the page its "See {ref}" points to, the page that explains it (site path, or None)."""
+    "KS test"), and the page its "See {ref}" points to, the page that explains it (site path, or None); of several
+    pages, the one that holds the term's main index entry."""
     labels = app.env.domaindata["std"]["labels"]
-    entries = []
+    mains: dict[str, set[str]] = {}
+    for docname, entries in app.env.get_domain("index").entries.items():  # type: ignore[attr-defined]
+        for kind, value, _target, main, _key in entries:
+            if main == "main" and kind == "single":
+                mains.setdefault(value.split(";")[0].strip().lower(), set()).add(docname)
+    found = []
     for docname in sorted(app.env.found_docs):
         doctree = app.env.get_doctree(docname)
         for glossary in doctree.findall(addnodes.glossary):
             for item in glossary.findall(nodes.definition_list_item):
                 names = [term.astext().strip() for term in item.findall(nodes.term)]
-                if names:
-                    entries.append((names, _see_page(app, item, labels)))
-    return entries
+                if not names:
+                    continue
+                pages = _see_pages(item, labels)
+                explaining = set().union(*(mains.get(name.lower(), set()) for name in names))
+                page = next((d for d in pages if d in explaining), pages[0] if pages else None)
+                found.append((names, app.builder.get_target_uri(page) if page else None))
+    return found
 
 
-def _see_page(app: Sphinx, item: nodes.Element, labels: dict[str, Any]) -> str | None:
-    """The page of the first {ref} after a definition's last "See"."""
+def _see_pages(item: nodes.Element, labels: dict[str, Any]) -> list[str]:
+    """The pages of the {ref}s after a definition's last "See" (all its {ref}s if it has no "See")."""
     text = item.astext()
     at = text.rfind("See ")
+    pages = []
     for ref in item.findall(addnodes.pending_xref):
-        if ref.get("reftype") != "ref" or ref.get("reftarget") not in labels:
-            continue
-        found = text.find(ref.astext(), max(at, 0))
-        if at < 0 or found >= at:
-            return app.builder.get_target_uri(labels[ref["reftarget"]][0])
-    return None
+        if ref.get("reftype") == "ref" and ref.get("reftarget") in labels and text.find(ref.astext(), max(at, 0)) >= at:
+            pages.append(labels[ref["reftarget"]][0])
+    return pages
 
 
 def hand_aliases(srcdir: Path) -> list[list[str]]:
@@ -373,18 +383,21 @@ def search_words(app: Sphinx) -> dict[str, list[Any]]:
 
     ``aliases``, a learner's words -> the book's term, searched before the learner's words: an index entry
     ``see: data drift; data distribution shift`` (a "see" entry, not a "see also": that one points from a term the
-    book uses to a related one) and the hand-kept ``search-aliases.yml``. ``names``, a glossary entry's names
-    -> its first name ("KS test" -> "Kolmogorov-Smirnov test"), searched after the words as typed (both are the
-    book's), and the page its "See {ref}" points to: a query that is the term ranks that page first. ``words``: the words of the glossary's terms, of every index entry and of every heading, most frequent
+    book uses to a related one) and the hand-kept ``search-aliases.yml``. ``terms``, each glossary entry as the
+    index in ``pages`` of the page its "See {ref}" points to (a query that is the term ranks it first), then its
+    names, the first name first: another name ("KS test") is searched after the words as typed, then as the
+    first name ("Kolmogorov-Smirnov test"). ``words``: the words of the glossary's terms, of every index entry and of every heading, most frequent
     first."""
     aliases: list[list[str]] = []
-    other_names: list[list[str]] = []
+    pages: list[str] = [""]
+    terms: list[list[Any]] = []
     counts: Counter[str] = Counter()
     for names, page in glossary_entries(app):
-        # A glossary term is the book's own word: it maps to itself, so that no alias rewrites part of it (an
-        # alias for "drift" leaves "concept drift" alone); with the page that explains it, which a search for
-        # the term ranks first.
-        other_names += [[name, names[0], page or ""] for name in names]
+        # A glossary term is the book's own word: no alias rewrites part of it (an alias for "drift" leaves
+        # "concept drift" alone); a search for the term ranks first the page that explains it.
+        if page not in pages:
+            pages.append(page or "")
+        terms.append([pages.index(page or ""), *names])
         for name in names:
             counts.update(vocabulary_words(name))
     for entries in app.env.get_domain("index").entries.values():  # type: ignore[attr-defined]
@@ -404,7 +417,7 @@ def search_words(app: Sphinx) -> dict[str, list[Any]]:
         if kind == "term":
             counts.update(vocabulary_words(name))
     words = [w for w, _ in sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))]
-    return {"aliases": aliases, "names": other_names, "words": words}
+    return {"aliases": aliases, "pages": pages, "terms": terms, "words": words}
 
 
 def write_search_words(app: Sphinx) -> None:
@@ -415,7 +428,9 @@ def write_search_words(app: Sphinx) -> None:
         return
     static = Path(app.outdir) / "_static"
     static.mkdir(parents=True, exist_ok=True)
-    (static / WORDS_FILE).write_text(json.dumps(data, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    vocabulary = {"words": data.pop("words")}
+    for name, content in ((WORDS_FILE, data), (VOCABULARY_FILE, vocabulary)):
+        (static / name).write_text(json.dumps(content, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
 
 
 def index_site(app: Sphinx, exception: Exception | None) -> None:

@@ -16,13 +16,15 @@
   // would rank a notebook titled after a concept above the chapter section that explains it.
   const RANKING = { metaWeights: { title: 0 }, termFrequency: 0.3 };
   const WORDS_URL = "_static/chapterkit-search-words.json";
+  const VOCABULARY_URL = "_static/chapterkit-search-vocabulary.json";
   let pagefind = null;
   let vocabulary = null;
 
   function loadPagefind() {
     if (!pagefind) {
       pagefind = import(new URL("pagefind/pagefind.js", ROOT).href).then(async (pf) => {
-        await pf.options({ baseUrl: ROOT.pathname, ranking: RANKING });
+        // No web worker: it is a second copy of Pagefind's script (41 KB) for an index this small.
+        await pf.options({ baseUrl: ROOT.pathname, ranking: RANKING, noWorker: true });
         await pf.init();
         return pf;
       });
@@ -31,21 +33,25 @@
     return pagefind;
   }
 
-  // The book's words (chapterkit/search.py writes them at build time): aliases, [learner's words, the book's
-  // term], from the glossary's alternative names, the index's see-also entries and search-aliases.yml; and the
-  // words of the book's terms and headings, which a misspelt word is corrected to.
+  // The book's words (chapterkit/site/search.py writes them at build time): aliases, [learner's words, the
+  // book's term], from the index's "see" entries and search-aliases.yml; the glossary's terms, each with the
+  // page its "See ..." points to and its names; and, fetched only for a word no page holds, the words of the
+  // book's terms and headings, which a misspelt word is corrected to.
+  const getJson = (url) => fetch(new URL(url, ROOT)).then((r) => (r.ok ? r.json() : {})).catch(() => ({}));
   function loadVocabulary() {
     if (!vocabulary) {
-      vocabulary = fetch(new URL(WORDS_URL, ROOT)).then((r) => (r.ok ? r.json() : {})).catch(() => ({}))
-        .then(({ aliases = [], names = [], words = [] }) => {
-          const table = new Map([...names.map(([from, to]) => [phraseKey(from), [to, false]]),
-            ...aliases.map(([from, to]) => [phraseKey(from), [to, true]])]);
-          const longest = Math.max(0, ...[...table.keys()].map((k) => k.split(" ").length));
-          // A glossary term's page: the one its definition's "See ..." points to.
-          const homes = new Map(names.filter((n) => n[2]).map(([from, , page]) => [phraseKey(from),
-            new URL(page, ROOT).pathname]));
-          return { table, longest, homes, words, known: new Set(words) };
-        });
+      vocabulary = getJson(WORDS_URL).then(({ aliases = [], pages = [], terms = [] }) => {
+        const table = new Map([...terms.flatMap(([, first, ...names]) => [first, ...names]
+          .map((name) => [phraseKey(name), [first, false]])),
+        ...aliases.map(([from, to]) => [phraseKey(from), [to, true]])]);
+        const longest = Math.max(0, ...[...table.keys()].map((k) => k.split(" ").length));
+        const homes = new Map(terms.filter(([page]) => pages[page]).flatMap(([page, ...names]) =>
+          names.map((name) => [phraseKey(name), new URL(pages[page], ROOT).pathname])));
+        let spelling = null;
+        const words = () => (spelling = spelling || getJson(VOCABULARY_URL).then(({ words: list = [] }) =>
+          ({ list, known: new Set(list) })));
+        return { table, longest, homes, words };
+      });
     }
     return vocabulary;
   }
@@ -260,32 +266,51 @@
   }
 
   // The pages that match `text` (question words left out), best first, each with its data and the query's words.
-  async function ranked(pf, text, asTyped, limit, home = null) {
+  // With `seen` (ids of pages already found), only pages not seen, as many as `limit` still allows.
+  async function ranked(pf, text, asTyped, limit, home = null, seen = null) {
     const terms = [...new Set(stems(text))];
     // The query word for word, question words kept, when they were left out of `terms` and it has 3 words or more.
     const all = rawStems(asTyped);
     const typed = all.length >= 3 && all.length > terms.length ? all : [];
     const search = await pf.search(text);
-    const candidates = search.results.slice(0, Math.max(limit, CANDIDATES));
+    const candidates = seen ? search.results.filter((r) => !seen.has(r.id)).slice(0, Math.max(0, limit - seen.size))
+      : search.results.slice(0, Math.max(limit, CANDIDATES));
     const found = await Promise.all(candidates.map(async (result, order) => {
       const data = await result.data();
-      return { data, order, terms, typed, ...pageRank(result, data, terms, typed, home) };
+      return { id: result.id, data, order, terms, typed, ...pageRank(result, data, terms, typed, home) };
     }));
     restatersBelowExplainers(found);
     return found.sort((a, b) => b.rank - a.rank || a.order - b.order);
   }
 
   // A word as the pages write it: lower case, letters, digits, "/" and "-".
-  const plain = (w) => w.toLowerCase().replace(/[^\p{L}\p{N}/-]+/gu, "");
-  // True if one of `texts` holds `word`, its ending aside ("drifts": "drift"; "canarying": "canaried"), or it is
-  // one of the book's words. Pagefind quietly skips a word that no page has, or searches a shorter word for it
-  // ("monitring" finds "Mon"): such a word is held by none of the pages it returns.
-  function holds(texts, word, known) {
+  const plain = (w) => String(w || "").toLowerCase().replace(/[^\p{L}\p{N}/-]+/gu, "");
+  // The words Pagefind matched on these pages (the words at their matched locations, and their parts).
+  function matchedWords(pages) {
+    const out = new Set();
+    for (const data of pages) {
+      const words = String(data.content || "").split(/\s+/);
+      for (const at of data.locations || []) {
+        for (const part of plain(words[at]).split(/[/-]+/)) if (part) out.add(part.replace(/y/g, "i"));
+      }
+    }
+    return out;
+  }
+  const SUFFIX = /(?:ations?|ments?|ings?|ness|ions?|ies|ed|es|s|ly)$/;
+  // True if `word` is one of the book's words, or Pagefind matched it, its ending aside ("drifts": "drift",
+  // "canarying": "canaried"). Pagefind quietly skips a word that no page has, or matches a shorter word for it
+  // ("monitring" finds "Mon", "xyzzy" finds "x"): what it matched then shares too short a start with the word.
+  function holds(matched, word, known = new Set()) {
     const w = plain(word);
     if (!w || known.has(w)) return true;
-    const keep = w.length <= 4 ? w.length : w.length <= 6 ? w.length - 2 : w.length - 3;
-    const start = new RegExp("(?:^|[^\\p{L}\\p{N}])" + w.slice(0, keep).replace(/[iy]/g, "[iy]"), "iu");
-    return texts.some((text) => start.test(text));
+    const full = w.replace(/y/g, "i");
+    const need = Math.max(Math.min(w.length, 3), (w.length > 4 ? w.replace(SUFFIX, "") : w).length - 1);
+    for (const m of matched) {
+      let k = 0;
+      while (k < full.length && m[k] === full[k]) k++;
+      if (k >= need) return true;
+    }
+    return false;
   }
 
   // The edit distance of two words (insertions, deletions, substitutions, swaps of neighbours).
@@ -332,24 +357,23 @@
     const home = vocab.homes.get(phraseKey(literal)) || (alias && vocab.homes.get(phraseKey(searchTerms(alias.text))));
     let found = await ranked(pf, shown, term ? alias.text : asTyped, limit, home);
     if (alias) {
-      const seen = new Set(found.map((f) => f.data.url));
       const [more, typed] = term ? [literal, asTyped] : [searchTerms(alias.text), alias.text];
-      found = found.concat((await ranked(pf, more, typed, limit, home)).filter((f) => !seen.has(f.data.url)));
+      found = found.concat(await ranked(pf, more, typed, limit, home, new Set(found.map((f) => f.id))));
     }
-    const texts = found.map((f) => `${f.data.content} ${(f.data.meta && f.data.meta.title) || ""}`);
-    texts.push(vocab.words.join(" "));
+    const matched = matchedWords(found.map((f) => f.data));
     const missing = [];
     const kept = [];
     for (const word of shown.split(" ").filter(Boolean)) {
-      let held = holds(texts, word, vocab.known);
+      let held = holds(matched, word);
       if (!held && !found.length) { // no page has all the words: does one have this one?
         const alone = (await pf.search(word)).results[0];
-        held = !!alone && holds([(await alone.data()).content], word, vocab.known);
+        held = !!alone && holds(matchedWords([await alone.data()]), word);
       }
-      if (held) kept.push(word);
+      const spelling = held ? null : await vocab.words();
+      if (held || holds(matched, word, spelling.known)) kept.push(word);
       else {
         missing.push(word);
-        const near = nearest(word, vocab.words);
+        const near = nearest(word, spelling.list);
         if (near) kept.push(near);
       }
     }
