@@ -284,11 +284,11 @@ def reading_order(env: BuildEnvironment) -> dict[str, int]:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_node(provenance, html=(visit_provenance, None), epub=(visit_provenance, None),
-                 singlehtml=(visit_provenance, None), text=(visit_text_only, None),
+    # HTML handlers only: the EPUB and single-page builders fall back to them, and a builder given handlers of
+    # its own stops falling back for every other extension's nodes too.
+    app.add_node(provenance, html=(visit_provenance, None), text=(visit_text_only, None),
                  latex=(visit_text_only, None))
-    app.add_node(provenance_block, html=(visit_block, depart_block), epub=(visit_block, depart_block),
-                 singlehtml=(visit_block, depart_block))
+    app.add_node(provenance_block, html=(visit_block, depart_block))
     app.add_node(provenance_list)
     app.add_role("prov", ProvRole())
     app.add_directive("prov", ProvDirective)
