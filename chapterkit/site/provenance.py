@@ -175,6 +175,8 @@ def visit_text_only(self: Any, node: provenance) -> None:
 
 
 def _plain(node: nodes.Node) -> str:
+    if isinstance(node, provenance):
+        return ""
     copy = node.deepcopy()
     for tag in list(copy.findall(provenance)):
         tag.parent.remove(tag)
