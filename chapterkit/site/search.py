@@ -21,6 +21,9 @@ How the pieces fit (DESIGN.md, decision 6):
   wrapped page and writes ``_build/html/pagefind/``.
   Sphinx puts a section's id on ``<section>``; Pagefind splits a page into sections at headings that carry an
   id, so the copy Pagefind reads has each section's id moved onto its heading (the page on disk keeps its own).
+- ``build-finished`` also writes the book's words for the script (``_static/``, :func:`search_words`): a learner's
+  words -> the book's terms (the index's "see" entries, ``search-aliases.yml``), the glossary's terms with the
+  page each one's "See" points to, and the vocabulary a misspelt word is corrected to.
 
 The reader's side is ``chapterkit/site/static/chapterkit-search.js``: one dialog, results as you type, Pagefind's JS API
 loaded on first use.
