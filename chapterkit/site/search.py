@@ -33,7 +33,6 @@ from __future__ import annotations
 
 import gzip
 import hashlib
-from collections import Counter
 import html
 import json
 import re
@@ -41,6 +40,7 @@ import shutil
 import subprocess
 import tempfile
 import time
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
