@@ -60,7 +60,7 @@ OUTPUT = "pagefind"
 INCLUDE_CHARACTERS = "/"
 DEFINES_CLASS = "chapterkit-defines"
 TERMS_ATTR = "data-chapterkit-terms"
-# Pages that are not articles: the general index and the search page itself.
+# Pages that are not articles (the general index, the search page) are NOT_INDEXED (search_words.py).
 # Weights (Pagefind scales them quadratically: 2 counts about 4x body text, 0.5 about a quarter).
 # Headings keep Pagefind's defaults (h1 7, h2 6, h3 5, ...), which rank a section named for a concept first.
 DEFINES_WEIGHT = 2.2  # a value no heading weight takes, so the search script can tell a defining block
