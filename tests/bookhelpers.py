@@ -4,6 +4,8 @@ disposable copy of the repository."""
 from __future__ import annotations
 
 import os
+import re
+import shutil
 import sys
 from pathlib import Path
 
@@ -23,3 +25,29 @@ IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 def copy_repo(dest: Path) -> Path:
     """A copy of the repository's content (no venv, build output, caches or git) to break in a test."""
     return copy_content(ROOT, dest)
+
+
+CONTRACT_FIXTURES = ROOT / "tests" / "fixtures" / "contract"
+FORMATS_FIXTURE = ROOT / "tests" / "fixtures" / "formats"
+# The content files of a book at its root; the rest of the root is the machinery (config, extension, theme files).
+BOOK_CONTENT = ("_toc.yml", "intro.md", "glossary.md", "bibliography.md", "references.bib")
+# A real notebook of the book (HTML tables, a plot, formulas), as the mini-book's notebook page.
+MINI_BOOK_NOTEBOOK = ("notebooks/ml-test-score/scoring-the-rubric.ipynb", "notebooks/beta/probe.ipynb")
+
+
+def mini_book(dest: Path) -> Path:
+    """A small book with the repository's machinery and every construct a page can hold (a checklist, a notebook,
+    formulas, a diagram, provenance markers, glossary terms, citations): the contract fixtures' mini-book with
+    ``tests/fixtures/formats`` laid over it (see its README). Builds in seconds where the whole book takes minutes."""
+    book = copy_repo(dest)
+    for folder in ("chapters", "notebooks"):
+        shutil.rmtree(book / folder)
+        shutil.copytree(CONTRACT_FIXTURES / "base" / folder, book / folder)
+    for name in BOOK_CONTENT:
+        shutil.copyfile(CONTRACT_FIXTURES / "base" / name, book / name)
+    shutil.copytree(FORMATS_FIXTURE / "chapters", book / "chapters", dirs_exist_ok=True)
+    # Its links to the chapter it belongs to lead to the mini-book's chapter instead.
+    notebook = (ROOT / MINI_BOOK_NOTEBOOK[0]).read_text(encoding="utf-8")
+    notebook = re.sub(r"(\.\./)+chapters/[\w-]+/[\w-]+\.md", "../../chapters/beta/index.md", notebook)
+    (book / MINI_BOOK_NOTEBOOK[1]).write_text(notebook, encoding="utf-8")
+    return book

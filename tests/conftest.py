@@ -109,6 +109,13 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         raise pytest.UsageError("these tests use the shared book build but are not in BOOK_TEST_FILES or BOOK_TESTS "
                                 "of tests/conftest.py, so a second worker would build the book again:\n  "
                                 + "\n  ".join(strays))
+    for fixture, group in SHARED_FIXTURES.items():
+        strays = [item.nodeid for item in items if fixture in getattr(item, "fixturenames", ())
+                  and group_of(item.nodeid) != group]
+        if strays:
+            raise pytest.UsageError(f"these tests use {fixture} but are not in group '{group}' of GROUPS in "
+                                    "tests/conftest.py, so a second worker would build it again:\n  "
+                                    + "\n  ".join(strays))
 
 
 # Under pytest-xdist (`make test` runs two workers), every test of the one shared build goes to the same worker, so
@@ -125,12 +132,26 @@ def in_book_group(nodeid: str) -> bool:
     return nodeid.split("::", 1)[0] in BOOK_TEST_FILES or nodeid.split("[", 1)[0] in BOOK_TESTS
 
 
+# Other builds shared by a few tests, each made once: the tests of one go to one worker, by the start of their id.
+GROUPS = {"pdf": ("tests/test_takeaway.py::test_pdf_",),
+          "epub": ("tests/test_takeaway.py::test_epub_is_", "tests/test_takeaway.py::test_epub_passes_"),
+          "broken-fork": ("tests/test_gates_bite.py::test_strict_build_", "tests/test_gates_bite.py::test_a_forks_")}
+SHARED_FIXTURES = {"pdf_book": "pdf", "epub_book": "epub", "broken_fork_build": "broken-fork"}
+
+
+def group_of(nodeid: str) -> str:
+    """The scheduler's scope of a test: "book", one of GROUPS, or the test alone."""
+    if in_book_group(nodeid):
+        return "book"
+    return next((name for name, starts in GROUPS.items() if nodeid.startswith(starts)), nodeid)
+
+
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     from xdist.scheduler import LoadGroupScheduling
 
     class BookGroupScheduling(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
-            return "book" if in_book_group(nodeid) else nodeid
+            return group_of(nodeid)
 
     return BookGroupScheduling(config, log)
 

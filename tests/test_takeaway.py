@@ -8,7 +8,11 @@
 - the EPUB's pages are mended into well-formed XHTML;
 - slow: ``make pdf``'s PDF (every chapter's title, the glossary, an outline by part and chapter, more pages than
   chapters, the version on the title page) and ``make epub``'s EPUB (a valid container, every page, epubcheck).
-  Each is built once per session (``pdf_book``, ``epub_book``).
+  Each is built once per session (``pdf_book``, ``epub_book``), of the mini-book (``bookhelpers.mini_book``: the
+  repository's machinery and one page of each construct, a real notebook among them), which builds in seconds
+  where the whole book takes minutes. The whole book's PDF and EPUB are built where they are published: the
+  deploy and release workflows run ``make pdf epub`` (``make epub`` fails on any epubcheck finding), and so can an
+  author.
 """
 
 from __future__ import annotations
@@ -28,7 +32,7 @@ from xml.etree import ElementTree
 import nbformat
 import pytest
 import yaml
-from bookhelpers import CHROMIUM, IN_CI, ROOT, BuildResult
+from bookhelpers import CHROMIUM, IN_CI, ROOT, BuildResult, mini_book
 
 from chapterkit import contract
 from chapterkit.author import versioncell as writer
@@ -42,9 +46,10 @@ TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
 NOTEBOOK_LIBRARIES = ("numpy", "pandas", "scipy", "scikit-learn", "matplotlib", "ipykernel", "jupyterlab")
 
 
-def toc_files() -> list[str]:
-    """Every docname of _toc.yml, in order."""
-    found: list[str] = [TOC["root"]]
+def toc_files(root: Path = ROOT) -> list[str]:
+    """Every docname of the book's _toc.yml, in order."""
+    toc = TOC if root == ROOT else yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    found: list[str] = [toc["root"]]
 
     def walk(entries: list[dict]) -> None:
         for entry in entries or []:
@@ -52,7 +57,7 @@ def toc_files() -> list[str]:
                 found.append(re.sub(r"\.(md|ipynb)$", "", entry["file"]))
             walk(entry.get("sections") or [])
 
-    for part in TOC.get("parts") or []:
+    for part in toc.get("parts") or []:
         walk(part.get("chapters") or [])
     return found
 
@@ -61,11 +66,12 @@ def notebook_docs() -> list[str]:
     return [d for d in toc_files() if (ROOT / f"{d}.ipynb").is_file()]
 
 
-def chapter_titles() -> list[str]:
+def chapter_titles(root: Path = ROOT) -> list[str]:
     """The '# Title' of every chapter of the path (the first-level entries of its first part)."""
     titles = []
-    for entry in TOC["parts"][0]["chapters"]:
-        source = ROOT / f"{entry['file']}.md"
+    toc = yaml.safe_load((root / "_toc.yml").read_text(encoding="utf-8"))
+    for entry in toc["parts"][0]["chapters"]:
+        source = root / f"{entry['file']}.md"
         match = re.search(r"^# (.+)$", source.read_text(encoding="utf-8"), re.MULTILINE)
         assert match, f"{source}: no '# Title'"
         titles.append(match.group(1).strip())
@@ -300,12 +306,13 @@ def test_epub_pages_are_mended_into_well_formed_xhtml() -> None:
     assert '<item properties="svg" id="a"' in declared and '<item id="b"' in declared
 
 
-# --- the whole book as PDF and EPUB (slow: each is built once per session) ---------------------------------------
+# --- PDF and EPUB, of the mini-book (slow: each is built once per session) --------------------------------------
 
 @dataclass(frozen=True)
 class Epub:
     path: Path
     problems: list[str]
+    root: Path  # the book it was made of
 
 
 def _need_or_fail(condition: bool, message: str) -> None:
@@ -325,10 +332,17 @@ class Pdf:
     pages: int
     outline: list[tuple[int, str, int]]  # (depth, title, 1-based page)
     text: dict[int, str]  # page -> its text, for the title page, the contents and each part's or chapter's page
+    root: Path  # the book it was made of
 
 
 @pytest.fixture(scope="session")
-def pdf_book(tmp_path_factory: pytest.TempPathFactory) -> Pdf:
+def formats_book(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The mini-book the PDF and EPUB are made of: the repository's machinery, every construct, a real notebook."""
+    return mini_book(tmp_path_factory.mktemp("formats") / "book")
+
+
+@pytest.fixture(scope="session")
+def pdf_book(formats_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Pdf:
     """`make pdf` once, with the version a release would put on the title page; the pages the tests read."""
     from pypdf import PdfReader
 
@@ -337,7 +351,8 @@ def pdf_book(tmp_path_factory: pytest.TempPathFactory) -> Pdf:
     dest = work / "mlops-path.pdf"
     # `make pdf`'s own command, in a process of its own: Playwright's sync API cannot start a second time in a
     # worker whose browser fixture already runs one.
-    proc = subprocess.run([sys.executable, "-m", "chapterkit", "pdf", "--output", str(dest), "--work", str(work)],
+    proc = subprocess.run([sys.executable, "-m", "chapterkit", "pdf", "--root", str(formats_book),
+                           "--output", str(dest), "--work", str(work)],
                           cwd=ROOT, env={**os.environ, "BOOK_VERSION": TEST_VERSION}, check=False,
                           capture_output=True, text=True, timeout=900)
     if proc.returncode != 0:
@@ -356,33 +371,34 @@ def pdf_book(tmp_path_factory: pytest.TempPathFactory) -> Pdf:
     walk(reader.outline, 0)
     wanted = {1, 2, 3, len(reader.pages)} | {page for depth, _, page in outline if depth <= 1}
     text = {n: " ".join((reader.pages[n - 1].extract_text() or "").split()) for n in sorted(wanted)}
-    return Pdf(dest, len(reader.pages), outline, text)
+    return Pdf(dest, len(reader.pages), outline, text, formats_book)
 
 
 @pytest.fixture(scope="session")
-def epub_book(tmp_path_factory: pytest.TempPathFactory) -> Epub:
+def epub_book(formats_book: Path, tmp_path_factory: pytest.TempPathFactory) -> Epub:
     from chapterkit.formats import epubbook
 
     _need_or_fail(epubbook.EPUBCHECK_JAR.is_file(), "epubcheck is missing: apt-get install -y epubcheck "
                   "(make test does it as root)")
     work = tmp_path_factory.mktemp("epub")
     try:
-        epub = epubbook.build_epub(ROOT, work)
+        epub = epubbook.build_epub(formats_book, work)
     except ChapterkitError as exc:
         pytest.fail(exc.format())
-    return Epub(epub, epubbook.epubcheck(epub))
+    return Epub(epub, epubbook.epubcheck(epub), formats_book)
 
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("pdf")
 def test_pdf_holds_every_chapter_the_glossary_and_an_outline(pdf_book: Pdf) -> None:
-    assert pdf_book.pages > len(toc_files()), f"{pdf_book.pages} pages for {len(toc_files())} documents"
+    toc = yaml.safe_load((pdf_book.root / "_toc.yml").read_text(encoding="utf-8"))
+    assert pdf_book.pages > len(chapter_titles(pdf_book.root)), f"{pdf_book.pages} pages"
     # Outline: the parts at the top, the chapters under the first, the glossary under "Reference"; each entry
     # leads to the page that starts with its title.
     top = [title for depth, title, _ in pdf_book.outline if depth == 0]
-    assert [part["caption"] for part in TOC["parts"]] == [t for t in top if t != "Introduction"], top
+    assert [part["caption"] for part in toc["parts"]] == [t for t in top if t != "Introduction"], top
     chapters = {title: page for depth, title, page in pdf_book.outline if depth == 1}
-    for title in chapter_titles():
+    for title in chapter_titles(pdf_book.root):
         entry = next((name for name in chapters if name.endswith(title)), None)
         assert entry, f"chapter '{title}' is not in the outline: {list(chapters)}"
         assert " ".join(title.split()) in pdf_book.text[chapters[entry]], f"page {chapters[entry]} is not '{title}'"
@@ -420,7 +436,8 @@ def test_epub_is_a_valid_container_with_every_page(epub_book: Epub) -> None:
         rootfile = container.find(".//{urn:oasis:names:tc:opendocument:xmlns:container}rootfile")
         assert rootfile is not None and rootfile.get("full-path") in book.namelist()
         names = set(book.namelist())
-        missing = [doc for doc in toc_files() if f"{doc}.xhtml" not in names]
+        docs = toc_files(epub_book.root)
+        missing = [doc for doc in docs if f"{doc}.xhtml" not in names]
         assert not missing, f"pages missing from the EPUB: {missing}"
         opf = book.read(rootfile.get("full-path")).decode("utf-8")
         assert 'properties="cover-image"' in opf and "nav.xhtml" in opf
@@ -428,9 +445,18 @@ def test_epub_is_a_valid_container_with_every_page(epub_book: Epub) -> None:
         # The reader's table of contents lists every page, in the order of _toc.yml.
         nav = book.read("nav.xhtml").decode("utf-8")
         listed = re.findall(r'<a href="([^"#]+)\.xhtml"', nav)
-        assert listed == toc_files(), f"nav.xhtml lists {listed}"
-        for doc in toc_files():  # every page parses as XML
+        assert listed == docs, f"nav.xhtml lists {listed}"
+        for doc in docs:  # every page parses as XML
             ElementTree.fromstring(book.read(f"{doc}.xhtml"))
+        # Every construct a page can hold is in this EPUB, and so under epubcheck's eye (test_epub_passes_epubcheck).
+        pages = {doc: book.read(f"{doc}.xhtml").decode("utf-8") for doc in docs}
+        constructs = {"a checklist": 'class="ck-item', "a formula (MathML)": "<math",
+                      "a diagram (inline SVG)": 'class="diagram', "a provenance marker": 'class="provenance"',
+                      "a glossary term": "std-term", "a citation": 'class="bibtex-citation"',
+                      "a notebook's HTML table": "<table", "a notebook's plot": 'src="../../_images/'}
+        absent = [what for what, mark in constructs.items() if not any(mark in page for page in pages.values())]
+        assert not absent, f"the EPUB's pages hold no {', no '.join(absent)}"
+        assert "<svg" in pages["chapters/beta/part-one"], "the diagram is not inline SVG"
 
 
 @pytest.mark.slow
