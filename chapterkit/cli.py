@@ -64,9 +64,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"error: {root.resolve()}: no _toc.yml here\n  fix: run from the book's root, or pass --root DIR",
               file=sys.stderr)
         return EXIT_BAD_INPUT
-    problems = contract.check(root, [Path(p) for p in args.paths])
+    problems, drafts = contract.review(root, [Path(p) for p in args.paths])
     for problem in problems:
         print(problem.format())
+    for line in drafts:  # what is left before each draft can be published (of the chapters asked about)
+        slug = line.split("'")[1]
+        if not args.paths or any(slug in Path(p).as_posix().split("/") or Path(p).stem == slug for p in args.paths):
+            print(line)
     files = len({p.path for p in problems})
     if problems:
         print(f"chapterkit check: {len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} "
