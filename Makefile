@@ -16,7 +16,7 @@ EPUBCHECK := /usr/share/java/epubcheck.jar
 # pytest-xdist workers for `make test`: the shared book build and its site checks run on one, the rest beside them.
 TEST_WORKERS ?= 2
 
-.PHONY: graphviz help book serve test check chapter notebooks own-words set-repository links workflows bench clean lint deps dev-deps browser chromium pdf epub epub-tools version-cell
+.PHONY: graphviz help book serve test check chapter folder search lab notebooks own-words set-repository links workflows bench clean lint deps dev-deps browser chromium pdf epub epub-tools version-cell
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -77,8 +77,10 @@ serve: ## Serve _build/html on http://127.0.0.1:8000
 	$(PY) -m http.server --bind 127.0.0.1 --directory $(BUILD)/html 8000
 
 notebooks: deps ## Execute notebooks in place and strip volatile metadata (NB=path to run one)
-	$(PY) -m chapterkit version-cell $(NB)
-	$(PY) -m chapterkit notebooks $(NB)
+	@$(PY) -m chapterkit notebooks $(NB)
+
+lab: deps ## Open the notebooks in JupyterLab, from the book's .venv (NB=path to open one)
+	$(VENV)/bin/jupyter-lab $(or $(NB),notebooks)
 
 version-cell: deps ## Insert or update each notebook's first code cell, the version check (NB=path for one)
 	$(PY) -m chapterkit version-cell $(NB)
@@ -100,9 +102,18 @@ links: dev-deps ## Check every link of the built book, external ones too (needs 
 
 # --- contributors ----------------------------------------------------------------------------------
 
-chapter: dev-deps ## Scaffold a chapter: make chapter TITLE="..." KIND=paper URL=https://... AUTHORS="A; B" YEAR=2017 [SLUG=] [PART=]
-	$(PY) -m chapterkit new --title "$(TITLE)" --kind "$(KIND)" --url "$(URL)" --authors "$(AUTHORS)" \
-		--year "$(YEAR)" $(if $(SLUG),--slug "$(SLUG)") $(if $(PART),--part "$(PART)")
+chapter: dev-deps ## Scaffold a chapter: make chapter TITLE="..." KIND=paper URL=https://... AUTHORS="A; B" YEAR=2017 [SLUG= PART= SUBTITLE= VENUE=journal|conference FOLDER=1]
+	@$(PY) -m chapterkit new --title "$(TITLE)" --kind "$(KIND)" --url "$(URL)" --authors "$(AUTHORS)" \
+		--year "$(YEAR)" $(if $(SLUG),--slug "$(SLUG)") $(if $(PART),--part "$(PART)") \
+		$(if $(SUBTITLE),--subtitle "$(SUBTITLE)") $(if $(VENUE),--venue "$(VENUE)") $(if $(FOLDER),--folder)
+
+folder: dev-deps ## Turn a single-page chapter into a folder: make folder SLUG=... (chapters/SLUG/index.md, sources.yml, its 'Where this comes from' page)
+	@test -n "$(SLUG)" || { echo "error: SLUG is not set (fix: make folder SLUG=<slug>, the page is chapters/<slug>.md)" >&2; exit 2; }
+	@$(PY) -m chapterkit folder "$(SLUG)"
+
+search: dev-deps chromium ## Try one query against the built book's search: make search Q="feature store"
+	@test -n "$(Q)" || { echo 'error: Q is not set (fix: make search Q="feature store")' >&2; exit 2; }
+	@$(PY) -m chapterkit search "$(Q)"
 
 check: dev-deps ## Check every chapter and notebook against the chapter contract
 	$(PY) -m chapterkit check

@@ -5,6 +5,8 @@
 - ``notebooks``: execute notebooks in place and strip volatile metadata (``make notebooks``).
 - ``set-repository``: point the launch, edit and issue buttons at a GitHub repository (the deploy workflow).
 - ``own-words``: how much of each page repeats a source's wording outside quotes (``make own-words``).
+- ``folder``: turn a single-page chapter into a folder chapter (``make folder``).
+- ``search``: try one query against the built book's search (``make search``).
 - ``version-cell``: insert or update each notebook's first code cell, the version check (``make notebooks``).
 - ``pdf`` and ``epub``: the whole book as one PDF or EPUB (``make pdf``, ``make epub``).
 """
@@ -16,7 +18,15 @@ import sys
 from pathlib import Path
 
 from chapterkit import contract
-from chapterkit.author import notebooks, ownwords, repository, scaffold, versioncell
+from chapterkit.author import (
+    folder,
+    notebooks,
+    ownwords,
+    repository,
+    scaffold,
+    versioncell,
+)
+from chapterkit.book import bib
 from chapterkit.book.errors import ChapterkitError
 from chapterkit.book.frontmatter import KINDS
 from chapterkit.book.versioncell import read_pins
@@ -26,17 +36,25 @@ EXIT_BAD_INPUT = 2
 
 
 def _cmd_notebooks(args: argparse.Namespace) -> int:
+    """Bring each notebook's version check up to date, then execute it: one line per notebook."""
     paths = [Path(p) for p in args.paths] or notebooks.find_notebooks(Path("notebooks"))
+    requirements = Path(args.requirements)
     failed = 0
     for path in paths:
         try:
+            cell = versioncell.apply(path, read_pins(requirements)).status if requirements.is_file() else None
             result = notebooks.execute(path)
+        except ChapterkitError as exc:
+            failed += 1
+            print(exc.format(), file=sys.stderr)
+            continue
         except Exception as exc:  # noqa: BLE001 - any failure of one notebook is reported, then the next runs
             failed += 1
             print(f"{path}: FAILED: {type(exc).__name__}: {str(exc).splitlines()[-1] if str(exc) else ''}",
                   file=sys.stderr)
             continue
-        print(f"{path}: executed in {result.seconds:.1f} s")
+        done = "" if cell in (None, "current") else f" (version check {cell})"
+        print(f"{path}: executed in {result.seconds:.1f} s{done}")
     return 1 if failed else 0
 
 
@@ -46,9 +64,13 @@ def _cmd_check(args: argparse.Namespace) -> int:
         print(f"error: {root.resolve()}: no _toc.yml here\n  fix: run from the book's root, or pass --root DIR",
               file=sys.stderr)
         return EXIT_BAD_INPUT
-    problems = contract.check(root, [Path(p) for p in args.paths])
+    problems, drafts = contract.review(root, [Path(p) for p in args.paths])
     for problem in problems:
         print(problem.format())
+    for line in drafts:  # what is left before each draft can be published (of the chapters asked about)
+        slug = line.split("'")[1]
+        if not args.paths or any(slug in Path(p).as_posix().split("/") or Path(p).stem == slug for p in args.paths):
+            print(line)
     files = len({p.path for p in problems})
     if problems:
         print(f"chapterkit check: {len(problems)} problem{'s' if len(problems) != 1 else ''} in {files} "
@@ -64,15 +86,51 @@ def _cmd_check(args: argparse.Namespace) -> int:
 
 def _cmd_new(args: argparse.Namespace) -> int:
     request = scaffold.Request(title=args.title, kind=args.kind, url=args.url, authors=args.authors,
-                               year=args.year, slug=args.slug or None, part=args.part or None, topic=args.topic)
+                               year=args.year, slug=args.slug or None, part=args.part or None, topic=args.topic,
+                               venue=args.venue or None, subtitle=args.subtitle or None)
     try:
         plan = scaffold.plan(request, Path(args.root))
+        if args.folder and not request.url.strip().startswith("https://"):
+            raise ChapterkitError(f"URL {request.url.strip()!r} is not https://; a folder chapter's sources.yml links "
+                                  "only https", "--url", "give the resource's https:// address")
         scaffold.apply(plan)
     except ChapterkitError as exc:
         print(exc.format(), file=sys.stderr)
         print("nothing was changed", file=sys.stderr)
         return EXIT_BAD_INPUT
-    print(scaffold.next_steps(plan))
+    if args.folder:
+        try:
+            folder.apply(folder.plan(plan.root, plan.slug))
+        except ChapterkitError as exc:
+            print(exc.format(), file=sys.stderr)
+            print(f"the chapter was made as a single page, {plan.chapter}; make it a folder with: "
+                  f"make folder SLUG={plan.slug}", file=sys.stderr)
+            return EXIT_BAD_INPUT
+    print(scaffold.next_steps(plan, folder=args.folder))
+    return 0
+
+
+def _cmd_folder(args: argparse.Namespace) -> int:
+    try:
+        move = folder.plan(Path(args.root), args.slug)
+        folder.apply(move)
+    except ChapterkitError as exc:
+        print(exc.format(), file=sys.stderr)
+        print("nothing was changed", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(folder.report(move))
+    return 0
+
+
+def _cmd_search(args: argparse.Namespace) -> int:
+    from chapterkit.author import trysearch
+
+    try:
+        results = trysearch.find(Path(args.html), args.query, args.limit)
+    except ChapterkitError as exc:
+        print(exc.format(), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    print(trysearch.report(args.query, results))
     return 0
 
 
@@ -159,6 +217,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("notebooks", help="execute notebooks in place and strip volatile metadata")
     p.add_argument("paths", nargs="*", help="notebooks to run (default: every notebook under notebooks/)")
+    p.add_argument("--requirements", default="requirements.txt",
+                   help="the pins the version check lists (default: requirements.txt; skipped if missing)")
     p.set_defaults(func=_cmd_notebooks)
 
     p = sub.add_parser("check", help="check the chapter contract (exit 1 on any problem)")
@@ -212,8 +272,23 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--part", default="", help="caption of the _toc.yml part to add it to (default: the first)")
     p.add_argument("--topic", default=scaffold.DEFAULT_TOPIC,
                    help=f"file name of the companion notebook (default: {scaffold.DEFAULT_TOPIC})")
+    p.add_argument("--venue", default="", choices=["", *bib.VENUES],
+                   help="a paper's venue: journal (@article) or conference (@inproceedings, the default)")
+    p.add_argument("--subtitle", default="", help="the resource's subtitle (in resource.title and the bib entry)")
+    p.add_argument("--folder", action="store_true", help="make it a folder chapter (chapters/<slug>/index.md)")
     p.add_argument("--root", default=".", help="the book's root folder, where _toc.yml is (default: .)")
     p.set_defaults(func=_cmd_new)
+
+    p = sub.add_parser("folder", help="turn chapters/<slug>.md into chapters/<slug>/index.md (make folder)")
+    p.add_argument("slug", help="the chapter's slug")
+    p.add_argument("--root", default=".", help="the book's root folder, where _toc.yml is (default: .)")
+    p.set_defaults(func=_cmd_folder)
+
+    p = sub.add_parser("search", help="try one query against the built book's search (make search Q=...)")
+    p.add_argument("query", help="what a learner types")
+    p.add_argument("--html", default="_build/html", help="the built site (default: _build/html)")
+    p.add_argument("--limit", type=int, default=5, help="results to show (default: 5)")
+    p.set_defaults(func=_cmd_search)
     return parser
 
 

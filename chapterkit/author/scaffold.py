@@ -45,6 +45,8 @@ class Request:
     slug: str | None = None
     part: str | None = None
     topic: str = DEFAULT_TOPIC
+    venue: str | None = None  # a paper's venue: journal or conference (the bib entry's type)
+    subtitle: str | None = None  # the resource's subtitle: in resource.title and the bib entry, not the heading
 
 
 @dataclass
@@ -89,7 +91,10 @@ def validate(request: Request, root: Path) -> tuple[str, list[str], int]:
                               "shorten it (keep the resource's main title, drop the subtitle)")
     if request.kind not in KINDS:
         raise ChapterkitError(f"kind {request.kind!r} is not one of {', '.join(KINDS)}", "--kind",
-                              "use KIND=paper (or course, book, article, talk)")
+                              "use KIND=paper (or course, book, article, talk, guide)")
+    if request.venue and (request.kind != "paper" or request.venue not in bib.VENUES):
+        raise ChapterkitError(f"venue {request.venue!r} is not one of {', '.join(bib.VENUES)} for a paper", "--venue",
+                              "use VENUE=journal or VENUE=conference with KIND=paper (or leave VENUE out)")
     url = request.url.strip()
     if not re.match(r"^https?://[^\s/]+", url):
         raise ChapterkitError(f"URL {url!r} is not an http:// or https:// address", "--url",
@@ -119,7 +124,7 @@ def check_slug(slug: str, root: Path, toc_text: str) -> None:
     if not SLUG_RE.match(slug):
         raise ChapterkitError(f"slug {slug!r} is not lowercase words joined by hyphens", "--slug",
                               "e.g. SLUG=ml-test-score (or leave SLUG out to derive it from the title)")
-    for existing in (f"chapters/{slug}.md", f"chapters/{slug}", f"notebooks/{slug}"):
+    for existing in (f"chapters/{slug}.md", f"chapters/{slug}", f"notebooks/{slug}", search_queries(slug)):
         if (root / existing).exists():
             raise ChapterkitError(f"slug {slug!r} is taken: {existing} exists", existing,
                                   "pick another slug with SLUG=... (or --slug), or edit the existing chapter")
@@ -133,6 +138,21 @@ def check_slug(slug: str, root: Path, toc_text: str) -> None:
         if re.search(rf"\b(?:chapters|notebooks)/{re.escape(slug)}(?:/|\.md|\.ipynb|\s*$|['\"])", line):
             raise ChapterkitError(f"slug {slug!r} is taken: _toc.yml already lists it", f"_toc.yml:{number}",
                                   "pick another slug with SLUG=... (or --slug)")
+
+
+def search_queries(slug: str) -> str:
+    return f"tests/search-queries/{slug}.yml"
+
+
+def search_stub(slug: str, title: str) -> str:
+    """The chapter's search-query file: comments only (no queries), so that a draft passes the search tests."""
+    return f"""# Search queries for the chapter "{title}": what a learner types, and the page and section that explain it.
+# tests/test_search.py runs every query against the built book; before the chapter is published, `make check`
+# (SRCH001) asks for at least 10 here. Try a query first: make book && make search Q="your query"
+# One entry per line, in this form (page: the built page; anchor, optional: the id of the section, its heading
+# in lowercase with hyphens; a folder chapter's pages are chapters/{slug}/<page>.html):
+#   - {{q: "a term a learner types", page: "chapters/{slug}.html", anchor: "the-first-part-of-the-resource"}}
+"""
 
 
 def read_toc(root: Path) -> str:
@@ -224,10 +244,12 @@ def plan(request: Request, root: Path) -> Plan:
                               "use PART= with one of those captions (or leave it out for the first part)") \
             from None
     templates = _templates(root)
+    subtitle = " ".join((request.subtitle or "").split())
+    resource_title = f"{title}: {subtitle}" if subtitle else title
     fields = {
         "slug": slug,
         "title": title,
-        "title_yaml": _yaml_value(title),
+        "title_yaml": _yaml_value(resource_title),
         "kind": request.kind,
         "authors_yaml": _yaml_value(authors),
         "year": str(year),
@@ -244,7 +266,8 @@ def plan(request: Request, root: Path) -> Plan:
     except (OSError, KeyError, ValueError) as exc:
         raise ChapterkitError(f"cannot use the templates in {templates}: {exc}", str(templates),
                               "restore templates/ from git") from None
-    entry = bib.render_entry(cite, request.kind, title, authors, year, request.url.strip(), PLACEHOLDER)
+    entry = bib.render_entry(cite, request.kind, resource_title, authors, year, request.url.strip(), PLACEHOLDER,
+                             request.venue or None)
     separator = "" if not bib_text or bib_text.endswith("\n\n") else ("\n" if bib_text.endswith("\n") else "\n\n")
     if (root / "requirements.txt").is_file():  # the version check comes first among the code cells (NB010)
         pins = versioncell.read_pins(root / "requirements.txt")
@@ -256,6 +279,7 @@ def plan(request: Request, root: Path) -> Plan:
         notebook: nb_bytes,
         "references.bib": (bib_text + separator + entry).encode("utf-8"),
         "_toc.yml": new_toc.encode("utf-8"),
+        search_queries(slug): search_stub(slug, title).encode("utf-8"),
     }
     check_writable(result)
     return result
@@ -318,29 +342,39 @@ def apply(p: Plan) -> None:
                               "command again") from None
 
 
-def next_steps(p: Plan) -> str:
-    return "\n".join([
+def next_steps(p: Plan, folder: bool = False) -> str:
+    """What was made, then the whole path to publishing, in order."""
+    page = f"chapters/{p.slug}/index.md" if folder else p.chapter
+    made = [
         f"Created the draft chapter '{p.slug}':",
-        f"  {p.chapter}  (the chapter page, status: draft)",
+        f"  {page}  (the chapter page, status: draft)",
+    ]
+    if folder:
+        made += [f"  chapters/{p.slug}/sources.yml  (the resource, linked under the page's title)",
+                 f"  chapters/{p.slug}/where-this-comes-from.md  (the 'Where this comes from' page, built for you)"]
+    made += [
         f"  {p.notebook}  (its companion notebook, executed)",
         f"  references.bib  (new entry '{p.cite}')",
-        f"  _toc.yml  (chapters/{p.slug} and its notebook)",
+        f"  _toc.yml  (chapters/{p.slug}{'/index' if folder else ''} and its notebook)",
+        f"  {search_queries(p.slug)}  (its search queries: none yet)",
         "",
-        "Next steps:",
-        f"  1. Read the resource. Replace every {PLACEHOLDER} in {p.chapter};",
-        "     its % comments say what goes where.",
-        f"  2. Make {p.notebook} show the chapter's idea, with real checks; run it:",
+        "As a draft it passes `make check` and `make test` now. To publish it, in this order:",
+        f"  1. Read the resource; replace every {PLACEHOLDER} in {page} (its % comments say what goes where)",
+        f"     and complete the '{p.cite}' entry in references.bib from the resource itself.",
+        "  2. Say where each claim comes from: {prov}`source: §2` (the resource, where in it), {prov}`ours` (the",
+        "     book's own example or commentary); draw a mechanism as a {diagram} (CONTRIBUTING.md, 'Where each idea",
+        "     comes from')." + ("" if folder else " Several pages? make folder SLUG=" + p.slug + " first."),
+        f"  3. Make {p.notebook} show the chapter's idea, with real checks; run it:",
         f"       make notebooks NB={p.notebook}",
-        f"  3. Complete the '{p.cite}' entry in references.bib from the resource itself.",
-        "  4. make check   the chapter contract; each problem says how to fix it",
-        "     make own-words SOURCE=<plain-text copy of the resource> PAGES=\"chapters/" + p.slug + " notebooks/"
-        + p.slug + "\"",
-        "                  how much of your text repeats the resource's wording (keep it under 5%)",
-        "  5. make book    the strict build; then open _build/html/index.html",
-        "  6. make test    everything CI runs",
-        f"To publish, remove 'status: draft' from {p.chapter} (make check then refuses placeholders).",
-        "The chapter was added at the end of its part in _toc.yml: move its block if it belongs elsewhere,",
-        "and list the chapters to read first in path.prerequisites. A resource too large for one page becomes",
-        f"a folder, chapters/{p.slug}/index.md plus one page per part: CONTRIBUTING.md, 'The five-minute path'.",
-        "CONTRIBUTING.md walks through the whole path.",
-    ])
+        f"  4. Write at least 10 search queries in {search_queries(p.slug)}; try each one:",
+        "       make book && make search Q=\"a term from your chapter\"",
+        "  5. Measure your own words against a plain-text copy of the resource (pdftotext -layout paper.pdf):",
+        f"       make own-words SOURCE=../paper.txt PAGES=\"chapters/{p.slug} notebooks/{p.slug}\"",
+        f"  6. Remove 'status: draft' from {page}, then:",
+        "       make check   the chapter contract (it refuses any placeholder left); each problem says the fix",
+        "       make book    the strict build; open _build/html/index.html",
+        "       make test    everything CI runs",
+        "The chapter was added at the end of its part in _toc.yml: move its block if it belongs elsewhere, and",
+        "list the chapters to read first in path.prerequisites. CONTRIBUTING.md walks through the whole path.",
+    ]
+    return "\n".join(made)

@@ -70,10 +70,12 @@ def apply(path: Path, pins: dict[str, str]) -> Outcome:
     status = update(nb, expected_source(nb, pins, str(path)))
     if status != "current":
         nbformat.validate(nb)
+        mode = path.stat().st_mode & 0o7777
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
         try:
             with os.fdopen(fd, "w", encoding="utf-8") as out:
                 nbformat.write(nb, out)
+            os.chmod(tmp, mode)  # mkstemp makes 0600; the notebook keeps its own mode
             os.replace(tmp, path)
         except BaseException:
             Path(tmp).unlink(missing_ok=True)

@@ -19,7 +19,14 @@ PLACEHOLDER_FIELDS = {
     "book": ("book", "publisher", "the publisher"),
     "article": ("misc", "howpublished", "where it was published, e.g. the blog's name"),
     "talk": ("misc", "howpublished", "the event, e.g. the conference and its year"),
+    "guide": ("misc", "howpublished", "where it is published, e.g. the site or the organisation"),
 }
+# A paper's venue, when the scaffold is told it (``VENUE=journal|conference``): the entry type BibTeX expects.
+VENUE_FIELDS = {
+    "journal": ("article", "journal", "the journal's name"),
+    "conference": ("inproceedings", "booktitle", "the conference proceedings"),
+}
+VENUES = tuple(VENUE_FIELDS)
 
 
 @dataclass(frozen=True)
@@ -80,8 +87,9 @@ def protect_title(title: str) -> str:
     return " ".join(f"{{{w}}}" if re.search(r"[A-Z]", w[1:]) else w for w in title.split())
 
 
-def render_entry(key: str, kind: str, title: str, authors: list[str], year: int, url: str, marker: str) -> str:
-    entry_type, field, what = PLACEHOLDER_FIELDS[kind]
+def render_entry(key: str, kind: str, title: str, authors: list[str], year: int, url: str, marker: str,
+                 venue: str | None = None) -> str:
+    entry_type, field, what = VENUE_FIELDS[venue] if kind == "paper" and venue else PLACEHOLDER_FIELDS[kind]
     fields = [
         ("title", protect_title(title)),
         ("author", " and ".join(bibtex_author(a) for a in authors)),

@@ -10,7 +10,7 @@ import yaml
 
 FENCE = "---"
 # The values a chapter's front matter may take (templates/chapter.md; the contract checks them).
-KINDS = ("paper", "course", "book", "article", "talk")
+KINDS = ("paper", "course", "book", "article", "talk", "guide")
 LEVELS = ("beginner", "intermediate", "advanced")
 STATUSES = ("draft", "published")
 # What the scaffold leaves for the author to write; a chapter that is not a draft must hold none.

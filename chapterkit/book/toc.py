@@ -215,3 +215,46 @@ def add_chapter(text: str, chapter: str, sections: list[str], part: str | None =
     out = io.StringIO()
     rt.dump(data, out)
     return out.getvalue()
+
+
+def _chapter_entry(data: object, chapter: str) -> object | None:
+    """The ``- file: chapter`` mapping of any part's chapters (or None)."""
+    parts = data.get("parts") if isinstance(data, dict) else None
+    for part in parts or []:
+        for entry in (part.get("chapters") or []) if isinstance(part, dict) else []:
+            if isinstance(entry, dict) and docname(str(entry.get("file", ""))) == chapter:
+                return entry
+    return None
+
+
+def to_folder(text: str, slug: str, last_page: str) -> str:
+    """``text`` with ``- file: chapters/<slug>`` turned into ``chapters/<slug>/index`` and ``last_page`` (a docname)
+    appended to its sections. Only those lines change: every other byte stays, comments included."""
+    data = _yaml().load(text)
+    entry = _chapter_entry(data, f"chapters/{slug}")
+    if entry is None:
+        raise TocError(f"_toc.yml has no '- file: chapters/{slug}' entry", 1)
+    lines = text.splitlines(keepends=True)
+    at = entry.lc.key("file")[0]
+    lines[at] = re.sub(rf"chapters/{re.escape(slug)}(\.md)?(?=['\"]?\s*(?:#.*)?$)", f"chapters/{slug}/index",
+                       lines[at].rstrip("\n")) + "\n"
+    sections = entry.get("sections")
+    if sections:
+        last = sections.lc.item(len(sections) - 1)[0]
+        dash = re.match(r"^(\s*)-", lines[last])
+        if dash is None:
+            raise TocError(f"the sections of chapters/{slug} in _toc.yml are not a block list", last + 1)
+        indent = dash.group(1)
+        end = last + 1
+        while end < len(lines) and (not lines[end].strip() or lines[end].strip().startswith("#")
+                                    or len(lines[end]) - len(lines[end].lstrip()) > len(indent)):
+            end += 1
+        while end > last + 1 and (not lines[end - 1].strip() or lines[end - 1].strip().startswith("#")):
+            end -= 1
+        block = [f"{indent}- file: {last_page}\n"]
+    else:
+        dash = re.match(r"^(\s*)(-\s*)?", lines[at])
+        indent = " " * len(dash.group(0))
+        end = at + 1
+        block = [f"{indent}sections:\n", f"{indent}  - file: {last_page}\n"]
+    return "".join(lines[:end] + block + lines[end:])

@@ -7,7 +7,7 @@ small rules, each under its code (``@rule("NB008", ...)``; CONTRIBUTING.md's tab
 
 - ``toc``: TOC001-TOC003; ``frontmatter``: FM001-FM006; ``sections``: SEC001-SEC009;
 - ``markup``: LBL001 labels, ADM001 admonitions; ``citations``: CIT001-CIT003, BIB001; ``terms``: TRM001-TRM002;
-- ``notebooks``: NB001-NB010; ``placeholders``: DRF001; ``checklists``: CHK001-CHK003; ``search``: SRCH001;
+- ``notebooks``: NB001-NB011; ``placeholders``: DRF001; ``checklists``: CHK001-CHK003; ``search``: SRCH001;
 - ``provenance``: PRV001-PRV008 provenance markers, DIA001-DIA003 diagrams.
 
 A new subject is a new module here whose functions carry ``@rule``, plus its name in the import line below.
@@ -50,11 +50,21 @@ def _wanted(root: Path, paths: Sequence[Path]) -> list[str]:
     return wanted
 
 
+def review(root: Path, paths: Sequence[Path] | None = None, notebook_budget: int = NOTEBOOK_BUDGET
+           ) -> tuple[list[Problem], list[str]]:
+    """``check``'s problems, and one line per draft chapter saying what is left before it can be published."""
+    book = read_book(root.resolve(), notebook_budget)
+    return _select(root.resolve(), run(book), paths), placeholders.publishing_path(book)
+
+
 def check(root: Path, paths: Sequence[Path] | None = None, notebook_budget: int = NOTEBOOK_BUDGET
           ) -> list[Problem]:
     """Every contract problem of the book at ``root``; with ``paths``, only those in these files/folders."""
     root = root.resolve()
-    problems = run(read_book(root, notebook_budget))
+    return _select(root, run(read_book(root, notebook_budget)), paths)
+
+
+def _select(root: Path, problems: list[Problem], paths: Sequence[Path] | None) -> list[Problem]:
     if not paths:
         return problems
     wanted = _wanted(root, paths)

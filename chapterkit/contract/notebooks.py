@@ -1,11 +1,14 @@
-"""Notebooks (NB001-NB010): valid, small, run, titled, checked, offline, self-contained, readable, accessible,
-and opening with the current version check."""
+"""Notebooks (NB001-NB011): valid, small, run, titled, checked, offline, self-contained, readable, accessible,
+opening with the current version check, and linking pages that exist.
+
+Cells are counted from 1, Markdown cells included, in every message (``cell 3`` is the third cell in Jupyter)."""
 
 from __future__ import annotations
 
 import re
 import sys
 from collections.abc import Iterator
+from pathlib import PurePosixPath
 from typing import Any
 
 from chapterkit.book import versioncell
@@ -160,3 +163,35 @@ def version_check_first(book: Book) -> Iterator[Finding]:
         if why is not None:
             first = versioncell.first_code_cell(notebook.nb)
             yield Finding(notebook.rel, notebook.at(first or 0), why, f"make notebooks NB={notebook.rel}")
+
+
+PAGE_LINK = re.compile(r"\]\(\s*<?([^)\s>#]+?\.(?:md|ipynb))(?:#[^)\s>]*)?>?(?:\s+\"[^\"]*\")?\s*\)")
+
+
+@rule("NB011", "a Markdown cell links a page or notebook that does not exist")
+def page_links_exist(book: Book) -> Iterator[Finding]:
+    """A link such as ``[the chapter](../../chapters/x.md)``, relative to the notebook's folder."""
+    for notebook in parsed(book):
+        folder = PurePosixPath(notebook.rel).parent
+        for i, cell in enumerate(notebook.nb.cells):
+            if cell.cell_type != "markdown":
+                continue
+            for target in PAGE_LINK.findall(str(cell.source)):
+                if "://" in target or target.startswith("/"):
+                    continue
+                parts: list[str] = []
+                for part in (folder / target).parts:
+                    if part == "..":
+                        if parts:
+                            parts.pop()
+                    elif part != ".":
+                        parts.append(part)
+                resolved = "/".join(parts)
+                if not (book.root / resolved).is_file():
+                    folder_page = resolved.removesuffix(".md") + "/index.md"
+                    hint = (f"the chapter is a folder now: link {target.removesuffix('.md')}/index.md"
+                            if (book.root / folder_page).is_file() else
+                            "link the page the notebook accompanies, relative to the notebook "
+                            "(../../chapters/<slug>.md, or ../../chapters/<slug>/index.md in a folder chapter)")
+                    yield Finding(notebook.rel, notebook.at(i), f"cell {i + 1} links {target}, which does not exist "
+                                  f"({resolved})", hint)

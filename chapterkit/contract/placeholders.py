@@ -9,6 +9,7 @@ from chapterkit.book.frontmatter import PLACEHOLDER
 from chapterkit.contract.citations import resource_cite
 from chapterkit.contract.context import Book, owner_slug
 from chapterkit.contract.registry import Finding, rule
+from chapterkit.contract.search import MIN_SEARCH_QUERIES, SEARCH_QUERIES, query_count
 
 
 def _draft_notebooks(book: Book) -> set[str]:
@@ -45,3 +46,29 @@ def no_placeholders(book: Book) -> Iterator[Finding]:
             yield Finding("references.bib", entry.line, f"entry '{key}' still holds the placeholder "
                           f"'{PLACEHOLDER}' and its chapter is not a draft",
                           "complete the field from the resource itself")
+
+
+def publishing_path(book: Book) -> list[str]:
+    """One line per draft chapter: what is left before it can be published, in order (not a problem)."""
+    lines = []
+    draft_notebooks = _draft_notebooks(book)
+    for slug in sorted(book.drafts):
+        rel = book.chapters[slug]
+        owned = [r for r in book.pages if (toc.chapter_slug(r) or owner_slug(r)) == slug or r in draft_notebooks]
+        left = sum(book.pages[r].text.count(PLACEHOLDER) for r in owned)
+        key = resource_cite(book, rel)
+        entry = book.bib_keys.get(key) if key else None
+        left += entry.text.count(PLACEHOLDER) if entry is not None else 0
+        queries = query_count(book.root / SEARCH_QUERIES / f"{slug}.yml")
+        steps = [f"replace its {left} {PLACEHOLDER} placeholders (pages, notebooks, bib entry)" if left else "",
+                 "mark where each claim comes from ({prov})",
+                 f"{MIN_SEARCH_QUERIES}+ search queries in {SEARCH_QUERIES}/{slug}.yml (has {queries}; make search "
+                 "Q=... tries one)" if queries < MIN_SEARCH_QUERIES else "",
+                 f"run its notebooks (make notebooks NB=notebooks/{slug}/...)",
+                 (f"make own-words SOURCE=... PAGES=\"{rel.rsplit('/index.md', 1)[0].removesuffix('.md')} "
+                  f"notebooks/{slug}\""),
+                 f"remove 'status: draft' from {rel}"]
+        lines.append(f"draft '{slug}': to publish it, in order: "
+                     + "; ".join(f"{n}. {s}" for n, s in enumerate((s for s in steps if s), start=1))
+                     + " (CONTRIBUTING.md, 'Draft and published')")
+    return lines

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from pathlib import Path
 
 import yaml
 
@@ -21,6 +22,14 @@ def _count(entries: object) -> int:
     return len([e for e in entries if isinstance(e, dict) and e.get("q") and e.get("page")])
 
 
+def query_count(path: Path) -> int:
+    """Queries in a query file (0 when it is missing or does not parse)."""
+    try:
+        return _count(yaml.safe_load(path.read_text(encoding="utf-8"))) if path.is_file() else 0
+    except yaml.YAMLError:
+        return 0
+
+
 @rule("SRCH001", "a published chapter has too few search queries in tests/search-queries/<slug>.yml")
 def search_queries(book: Book) -> Iterator[Finding]:
     for slug, rel in sorted(book.chapters.items()):
@@ -28,7 +37,8 @@ def search_queries(book: Book) -> Iterator[Finding]:
             continue
         queries = f"{SEARCH_QUERIES}/{slug}.yml"
         fix = (f"list in {queries} at least {MIN_SEARCH_QUERIES} learner queries like {{q: \"a term\", "
-               f"page: {rel[:-3]}.html, anchor: section-id}}, then run: pytest tests/test_search.py")
+               f"page: {rel[:-3]}.html, anchor: section-id}} (make search Q=\"a term\" tries one on the built book), "
+               f"then run: .venv/bin/python -m pytest -p no:cacheprovider tests/test_search.py -k {slug}")
         path = book.root / queries
         if not path.is_file():
             yield Finding(rel, 1, f"chapter '{slug}' has no search queries", fix)

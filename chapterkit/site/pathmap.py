@@ -20,7 +20,7 @@ from sphinx.util.docutils import SphinxDirective
 from chapterkit.book import frontmatter, toc
 from chapterkit.book.frontmatter import ChapterMeta
 
-KIND_LABEL = {"paper": "Paper", "course": "Course", "book": "Book", "article": "Article", "talk": "Talk"}
+KIND_LABEL = {"paper": "Paper", "course": "Course", "book": "Book", "article": "Article", "talk": "Talk", "guide": "Guide"}
 
 
 def _authors(authors: list[str], most: int = 3) -> str:

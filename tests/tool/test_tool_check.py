@@ -72,3 +72,22 @@ def test_cli_check_without_toc_says_how_to_fix(tmp_path: Path, capsys: pytest.Ca
     assert cli.main(["check", "--root", str(tmp_path)]) == 2
     err = capsys.readouterr().err
     assert "no _toc.yml" in err and "--root" in err
+
+
+def test_check_of_a_draft_lists_the_whole_path_to_publishing(tmp_path: Path,
+                                                              capsys: pytest.CaptureFixture[str]) -> None:
+    book = build_case(FIXTURES / "good" / "minimal", tmp_path / "book")
+    page = book / "chapters" / "alpha.md"
+    page.write_text(page.read_text().replace("---\n(", "status: draft\n---\n(", 1)
+                    .replace("## Why it matters\n", "## Why it matters\n\nTODO(chapter): why.\n", 1))
+    for queries in (book / "tests" / "search-queries").glob("alpha.yml"):
+        queries.unlink()
+    assert cli.main(["check", "--root", str(book)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    draft = [line for line in out if line.startswith("draft 'alpha'")]
+    assert len(draft) == 1, out
+    steps = ["1. replace its 1 TODO(chapter)", "mark where each claim comes from", "search queries in",
+             "run its notebooks", "make own-words", "remove 'status: draft'"]
+    positions = [draft[0].find(step) for step in steps]
+    assert -1 not in positions, draft[0]
+    assert positions == sorted(positions), draft[0]

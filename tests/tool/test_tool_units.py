@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import shutil
 from pathlib import Path
 
 import nbformat
@@ -142,3 +143,32 @@ def test_strip_volatile_merges_split_stream_outputs() -> None:
     texts = [(o.output_type, o.get("name"), o.get("text")) for o in nb.cells[0].outputs]
     assert texts == [("stream", "stdout", "1\n2\n"), ("stream", "stderr", "warn\n"),
                      ("execute_result", None, None), ("stream", "stdout", "4\n")]
+
+
+def test_bib_entry_fits_the_venue_and_the_kind() -> None:
+    journal = bib.render_entry("a2020x", "paper", "X", ["Ann Author"], 2020, "https://a.b/", "TODO", "journal")
+    assert journal.startswith("@article{a2020x,") and "journal = {TODO the journal's name}" in journal
+    conference = bib.render_entry("a2020x", "paper", "X", ["Ann Author"], 2020, "https://a.b/", "TODO",
+                                  "conference")
+    assert conference.startswith("@inproceedings{") and "booktitle" in conference
+    assert bib.render_entry("a2020x", "paper", "X", ["A B"], 2020, "https://a.b/", "T").startswith("@inproceedings{")
+    guide = bib.render_entry("a2020x", "guide", "X", ["A B"], 2020, "https://a.b/", "T")
+    assert guide.startswith("@misc{") and "howpublished" in guide
+
+
+def test_search_stub_is_comments_only_and_says_the_format() -> None:
+    import yaml
+
+    stub = scaffold.search_stub("new-thing", "New Thing")
+    assert yaml.safe_load(stub) is None and all(line.startswith("#") for line in stub.splitlines())
+    assert 'page: "chapters/new-thing.html"' in stub and "make search" in stub and "10" in stub
+
+
+def test_version_cell_update_keeps_the_file_mode(tmp_path: Path) -> None:
+    from chapterkit.author import versioncell as writer
+
+    notebook = tmp_path / "demo.ipynb"
+    shutil.copyfile(FIXTURES / "base" / "notebooks" / "alpha" / "demo.ipynb", notebook)
+    notebook.chmod(0o644)
+    assert writer.apply(notebook, {"numpy": "2.0.0"}).status != "current"
+    assert notebook.stat().st_mode & 0o777 == 0o644
