@@ -40,10 +40,11 @@ dev-deps: $(VENV)/.dev-deps
 browser: chromium ## Install what the browser tests need: Debian's chromium and axe-core
 	@test -f $(AXE) || npm install --silent --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
 
-# $(call publish_download,FILE): put a take-away format beside a built site, where its footer and landing page link it.
+# $(call publish_download,FILE): put a take-away format beside a built site; the next `make book` links it from every
+# footer and the landing page (chapterkit/site/reader.py links only the formats the site holds).
 define publish_download
 	@if [ -d $(BUILD)/html ]; then mkdir -p $(BUILD)/html/downloads && cp $(BUILD)/$(1) $(BUILD)/html/downloads/ \
-		&& echo "Linked from the site: $(BUILD)/html/downloads/$(1)"; fi
+		&& echo "In the site: $(BUILD)/html/downloads/$(1) (make book links it)"; fi
 endef
 
 # $(call apt_install,FILE,PACKAGE,WHO): install Debian's PACKAGE unless FILE exists (as root), or say how to.
