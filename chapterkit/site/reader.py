@@ -10,11 +10,13 @@
 - **Sized images.** A notebook's PNG gets its ``width`` and ``height``, so the page does not jump as it loads.
 - **One viewport meta** (docutils adds a second one to Sphinx's; the theme's third goes in ``_templates/``).
 - The theme's ".pdf" download button calls ``window.print()``: it is labelled "Print".
-- The theme's Jinja macros, copied into ``_static/`` with its static files, are removed from the output.
+- The theme's Jinja macros, copied into ``_static/`` with its static files, are removed from the output, and the
+  site's ``index.html`` (a redirect to the landing page) is valid HTML.
 """
 
 from __future__ import annotations
 
+import html
 import re
 import struct
 from pathlib import Path
@@ -181,11 +183,35 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
                 button.update(text="Print", tooltip="Print this page")
 
 
-def drop_theme_templates(app: Sphinx, exception: Exception | None) -> None:
+REDIRECT = """<!DOCTYPE html>
+<html lang="{lang}">
+<head>
+<meta charset="utf-8" />
+<title>{title}</title>
+<meta http-equiv="refresh" content="0; url={page}" />
+<link rel="canonical" href="{page}" />
+</head>
+<body><p><a href="{page}">{title}</a></p></body>
+</html>
+"""
+
+
+def finish_output(app: Sphinx, exception: Exception | None) -> None:
+    """The theme's macros out of ``_static``; the site's ``index.html`` a valid page that sends the reader on to
+    the landing page (sphinx-external-toc writes a bare ``<meta>`` line when there is none)."""
     if exception is not None or app.builder.format != "html":
         return
+    out = Path(app.outdir)
     for name in THEME_TEMPLATES:
-        (Path(app.outdir) / "_static" / name).unlink(missing_ok=True)
+        (out / "_static" / name).unlink(missing_ok=True)
+    root = str(app.config.root_doc)
+    index = out / "index.html"
+    if app.builder.name != "html" or root == "index":
+        return
+    if not index.exists() or index.read_text(encoding="utf-8").lstrip().startswith('<meta http-equiv="Refresh"'):
+        title = html.escape(str(app.config.html_title or app.config.project))
+        index.write_text(REDIRECT.format(lang=app.config.language or "en", title=title, page=f"{root}.html"),
+                         encoding="utf-8")
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -195,6 +221,6 @@ def setup(app: Sphinx) -> dict[str, Any]:
     app.add_directive("cite-this-book", CiteThisBook)
     # After sphinx-book-theme has added its header buttons (priority 500).
     app.connect("html-page-context", page_context, priority=850)
-    # Before the search index (chapterkit.search) reads the output.
-    app.connect("build-finished", drop_theme_templates, priority=100)
+    # Before the search index (chapterkit.search) reads the output, and before sphinx-external-toc's redirect.
+    app.connect("build-finished", finish_output, priority=100)
     return {"version": "0.1", "parallel_read_safe": True, "parallel_write_safe": True}
