@@ -36,8 +36,8 @@ THEME_DEFAULT_PAGE = ("about 2.5 MB raw, about 960 KiB gzipped; this page before
 WEIGHT_GOAL_KIB = 480
 
 sys.path.insert(0, str(ROOT))
-from chapterkit import notebooks
-from chapterkit.repo import copy_content
+from chapterkit.author import notebooks
+from chapterkit.book.repo import copy_content
 
 
 def build(book: Path) -> float:
@@ -211,7 +211,7 @@ def bench_search(html: Path) -> None:
     """The Pagefind index: its build time, its size, and the bytes a search fetches (cold, then warm)."""
     from playwright.sync_api import sync_playwright
 
-    from chapterkit import search
+    from chapterkit.site import search
 
     print("Search (Pagefind)")
     runs = [search.build_index(html) for _ in range(3)]

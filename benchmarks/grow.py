@@ -36,7 +36,7 @@ WORDS = ("quill", "marrow", "tundra", "lattice", "ember", "fjord", "cobalt", "sa
          "zephyr", "basalt", "lichen", "quartz", "tamarind", "vellum", "walnut", "yarrow", "heron", "ochre")
 
 sys.path.insert(0, str(ROOT))
-from chapterkit.repo import copy_content
+from chapterkit.book.repo import copy_content
 
 
 def word(i: int, j: int) -> str:

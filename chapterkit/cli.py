@@ -15,8 +15,11 @@ import argparse
 import sys
 from pathlib import Path
 
-from chapterkit import contract, notebooks, ownwords, repository, scaffold, versioncell
-from chapterkit.errors import ChapterkitError
+from chapterkit import contract
+from chapterkit.author import notebooks, ownwords, repository, scaffold, versioncell
+from chapterkit.book.errors import ChapterkitError
+from chapterkit.book.frontmatter import KINDS
+from chapterkit.book.versioncell import read_pins
 
 EXIT_PROBLEMS = 1
 EXIT_BAD_INPUT = 2
@@ -109,7 +112,7 @@ def _cmd_set_repository(args: argparse.Namespace) -> int:
 def _cmd_version_cell(args: argparse.Namespace) -> int:
     paths = [Path(p) for p in args.paths] or notebooks.find_notebooks(Path("notebooks"))
     try:
-        pins = versioncell.read_pins(Path(args.requirements))
+        pins = read_pins(Path(args.requirements))
         outcomes = [versioncell.apply(path, pins) for path in paths]
     except ChapterkitError as exc:
         print(exc.format(), file=sys.stderr)
@@ -124,7 +127,7 @@ def _cmd_version_cell(args: argparse.Namespace) -> int:
 
 
 def _cmd_pdf(args: argparse.Namespace) -> int:
-    from chapterkit import pdfbook
+    from chapterkit.formats import pdfbook
 
     try:
         dest, numbered = pdfbook.make_pdf(Path(args.root).resolve(), Path(args.output).resolve(),
@@ -137,7 +140,7 @@ def _cmd_pdf(args: argparse.Namespace) -> int:
 
 
 def _cmd_epub(args: argparse.Namespace) -> int:
-    from chapterkit import epubbook
+    from chapterkit.formats import epubbook
 
     try:
         dest = epubbook.make_epub(Path(args.root).resolve(), Path(args.output).resolve(),
@@ -201,7 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("new", help="scaffold a draft chapter, its notebook, bib entry and _toc.yml entry")
     p.add_argument("--title", required=True, help="the resource's title (the chapter's title)")
-    p.add_argument("--kind", required=True, choices=contract.KINDS, help="what the resource is")
+    p.add_argument("--kind", required=True, choices=KINDS, help="what the resource is")
     p.add_argument("--url", required=True, help="the resource's http(s) address")
     p.add_argument("--authors", required=True, help='authors separated by semicolons: "First Author; Second"')
     p.add_argument("--year", required=True, help="year of publication")

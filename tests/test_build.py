@@ -5,7 +5,8 @@ from __future__ import annotations
 import yaml
 from bookhelpers import ROOT, BuildResult
 
-from chapterkit import search, toc
+from chapterkit.book import toc
+from chapterkit.site import search
 
 
 def toc_docnames() -> list[str]:

@@ -14,7 +14,7 @@ from pathlib import Path
 import pytest
 from bookhelpers import ANSI, ROOT
 
-from chapterkit import checklist as ck
+from chapterkit.book import checklist as ck
 
 FIXTURES = ROOT / "tests" / "fixtures" / "checklist"
 RUBRIC = FIXTURES / "book" / "rubric.yml"
@@ -140,7 +140,7 @@ def test_a_missing_file_is_named(tmp_path: Path) -> None:
 
 # ---------------------------------------------------------------------------------------------- in a build
 CONF = """\
-extensions = ["myst_parser", "chapterkit.sphinx_ext"]
+extensions = ["myst_parser", "chapterkit.site"]
 myst_enable_extensions = ["colon_fence"]
 nitpicky = True
 """
@@ -198,7 +198,7 @@ def test_strict_build_refuses_one_checklist_id_on_two_pages(broken_build: str) -
 
 
 def test_script_and_style_stay_under_10_kb_gzipped() -> None:
-    static = ROOT / "chapterkit" / "static"
+    static = ROOT / "chapterkit" / "site" / "static"
     sizes = {name: len(gzip.compress((static / name).read_bytes(), 9))
              for name in ("chapterkit-checklist.js", "chapterkit-checklist.css")}
     assert sum(sizes.values()) < 10 * 1024, sizes

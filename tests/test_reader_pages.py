@@ -15,7 +15,8 @@ from pathlib import Path
 import pytest
 from bookhelpers import ROOT, BuildResult
 
-from chapterkit import frontmatter, sphinx_ext
+from chapterkit.book import frontmatter
+from chapterkit.site import pathmap
 
 pytestmark = pytest.mark.site
 
@@ -94,17 +95,17 @@ def test_built_pages_keep_each_script_once_and_no_thebe(built_book: BuildResult)
 
 # --------------------------------------------------------------------------- 3. the path in the first screen
 def _chapters() -> list[tuple[str, frontmatter.ChapterMeta]]:
-    return [(slug, meta) for slug, meta, _ in sphinx_ext.chapters_in_path(ROOT)]
+    return [(slug, meta) for slug, meta, _ in pathmap.chapters_in_path(ROOT)]
 
 
 def test_map_markdown_says_where_to_start_and_how_long() -> None:
     chapters = _chapters()
     assert len(chapters) >= 2
-    lines = sphinx_ext.map_markdown(chapters)
+    lines = pathmap.map_markdown(chapters)
     text = "\n".join(lines)
     assert text.count("Start here") == 2, "one 'Start here' line above the map and one badge on the first card"
     total = sum(meta.path.minutes for _, meta in chapters)
-    assert sphinx_ext._duration(total) in text
+    assert pathmap._duration(total) in text
     for _slug, meta in chapters:
         assert meta.path.summary and meta.path.summary in text
 
@@ -181,7 +182,7 @@ def test_formulas_render_as_mathml_offline(tmp_path, browser) -> None:
     src = tmp_path / "src"
     src.mkdir()
     (src / "conf.py").write_text(
-        "extensions = ['myst_parser', 'chapterkit.mathml']\nhtml_math_renderer = 'mathml'\n"
+        "extensions = ['myst_parser', 'chapterkit.site.mathml']\nhtml_math_renderer = 'mathml'\n"
         "myst_enable_extensions = ['dollarmath']\nmyst_dmath_allow_digits = False\n", encoding="utf-8")
     (src / "index.md").write_text(MATH_PAGE, encoding="utf-8")
     proc = subprocess.run([sys.executable, "-m", "sphinx", "-W", "-q", "-b", "html", str(src), str(tmp_path / "out")],
@@ -240,7 +241,7 @@ def test_hover_previews_for_terms_references_and_citations(browser, site: str, m
 
 # --------------------------------------------------------------------------- 6. sources one click away
 def _folder_chapters() -> list[tuple[str, object]]:
-    from chapterkit import sources
+    from chapterkit.book import sources
 
     found = []
     for folder in sorted((ROOT / "chapters").iterdir()):
@@ -264,7 +265,7 @@ def test_sources_files_cover_every_page_with_https_links() -> None:
 
 
 def test_sources_file_errors_say_what_and_where() -> None:
-    from chapterkit import sources
+    from chapterkit.book import sources
 
     with pytest.raises(sources.SourcesError, match=r"x\.yml: pages\.intro entry 1 \(Slides\): url 'http://a\.b/' "):
         sources.parse("pages:\n  intro:\n    - {title: Slides, url: 'http://a.b/'}\n", "x.yml")
@@ -288,7 +289,7 @@ def test_every_section_page_links_its_source_material(built_book: BuildResult) -
 
 # --------------------------------------------------------------------------- 7. ways in
 def test_glossary_is_one_list_with_an_a_to_z_bar_and_chapter_tags(built_book: BuildResult) -> None:
-    from chapterkit.waysin import initial
+    from chapterkit.site.waysin import initial
 
     html = (built_book.html / "glossary.html").read_text(encoding="utf-8")
     sections = re.findall(r'<section [^>]*id="glossary"[^>]*>(.*)</section>', html, re.DOTALL)
@@ -389,7 +390,7 @@ def test_cite_page_gives_apa_and_bibtex_to_copy(built_book: BuildResult) -> None
     assert f"{cff['authors'][0]['name']}. ({cff['year']}). {cff['title']}. {cff['url']}" in text
     assert "@misc{mlopspath2026," in text and "author       = {{The MLOps Path authors}}" in text
     assert article.count('class="highlight-') >= 2 and "copybutton.js" in html, "no copy button on the texts"
-    for _slug, meta, _source in sphinx_ext.chapters_in_path(ROOT):
+    for _slug, meta, _source in pathmap.chapters_in_path(ROOT):
         name = meta.resource.title.split(":")[0].replace("Stanford ", "")
         assert name in " ".join(cff["abstract"].split()), f"CITATION.cff's abstract does not name {name}"
 
@@ -398,12 +399,12 @@ def test_times_and_titles_read_the_same_on_the_card_and_the_chapter(built_book: 
     """The landing page's card and the chapter's At a glance write the time one way; the card's title is the
     sidebar's (the chapter page's title)."""
     intro = html_lib.unescape((built_book.html / "intro.html").read_text(encoding="utf-8"))
-    for _slug, meta, source in sphinx_ext.chapters_in_path(ROOT):
+    for _slug, meta, source in pathmap.chapters_in_path(ROOT):
         page = html_lib.unescape((built_book.html / source.relative_to(ROOT).with_suffix(".html"))
                                  .read_text(encoding="utf-8"))
-        time = sphinx_ext._duration(meta.path.minutes)
+        time = pathmap._duration(meta.path.minutes)
         assert f"Time:</strong> about {time}, reading" in page and f"about {time} ·" in intro, source
-        heading = sphinx_ext.page_heading(source)
+        heading = pathmap.page_heading(source)
         assert heading and re.search(rf"\d+\. {re.escape(heading)}\s*</", intro), f"card title is not {heading!r}"
 
 
@@ -462,7 +463,7 @@ def test_pages_have_a_title_description_and_link_preview(built_book: BuildResult
             assert 30 < len(html_lib.unescape(text)) <= 201, f"{page.name}: description {text!r}"
     assert re.search(r"<title>MLOps Path</title>", (built_book.html / "intro.html").read_text(encoding="utf-8"))
     # Every shape of chapter: a folder's index page or a single page (chapters/<slug>.md).
-    for _slug, meta, source in sphinx_ext.chapters_in_path(ROOT):
+    for _slug, meta, source in pathmap.chapters_in_path(ROOT):
         page = built_book.html / source.relative_to(ROOT).with_suffix(".html")
         html = page.read_text(encoding="utf-8")
         assert f'<meta name="description" content="{html_lib.escape(meta.path.summary)}"' in html, page

@@ -1,4 +1,4 @@
-"""The book's search (Pagefind, built by the book build; chapterkit/search.py and chapterkit-search.js).
+"""The book's search (Pagefind, built by the book build; chapterkit/site/search.py and chapterkit-search.js).
 
 The query set lives in tests/search-queries/: one YAML file per chapter (named by its slug) and general.yml for
 the book's general pages. Each entry is ``{q: what a learner types, page: the page that explains it, anchor:
@@ -16,7 +16,7 @@ import pytest
 import yaml
 from bookhelpers import ROOT, BuildResult
 
-from chapterkit import search
+from chapterkit.site import search
 
 pytestmark = pytest.mark.site
 

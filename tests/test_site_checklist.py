@@ -1,6 +1,6 @@
 """The {checklist} directive in headless Chromium: the debt audit (audit rule) on the built book, over http, and a
 fixture book's rubric (min-of-sections rule) from file://. The page's scores are compared with the Python
-reference (chapterkit.checklist) fed from the same YAML."""
+reference (chapterkit.book.checklist) fed from the same YAML."""
 
 from __future__ import annotations
 
@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 from bookhelpers import ROOT, BuildResult, strict_build
 
-from chapterkit import checklist as ck
+from chapterkit.book import checklist as ck
 
 pytestmark = pytest.mark.site
 
@@ -329,7 +329,7 @@ def test_score_and_buttons_stay_in_view_and_open_items_fold_until_an_answer(brow
 def test_checklist_script_and_style_stay_small() -> None:
     import gzip
 
-    from chapterkit.checklist_sphinx import CSS, JS, STATIC
+    from chapterkit.site.checklists import CSS, JS, STATIC
 
     sizes = {name: len(gzip.compress((STATIC / name).read_bytes(), 9)) for name in (JS, CSS)}
     assert sizes[JS] <= 4500 and sizes[CSS] <= 1200, f"gzipped bytes: {sizes}"

@@ -30,8 +30,12 @@ import pytest
 import yaml
 from bookhelpers import CHROMIUM, IN_CI, ROOT, BuildResult
 
-from chapterkit import contract, epubfix, launch, versioncell
-from chapterkit.errors import ChapterkitError
+from chapterkit import contract
+from chapterkit.author import versioncell as writer
+from chapterkit.book import nbimports, versioncell
+from chapterkit.book.errors import ChapterkitError
+from chapterkit.formats import epubfix
+from chapterkit.site import launch
 
 CONFIG = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))
 TOC = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
@@ -192,7 +196,7 @@ def run_cell(source: str) -> str:
 
 def test_version_cell_is_inserted_first_among_code_cells_and_is_idempotent(tmp_path: Path) -> None:
     path = fixture_notebook(tmp_path / "a.ipynb")
-    assert versioncell.apply(path, PINS).status == "inserted"
+    assert writer.apply(path, PINS).status == "inserted"
     nb = nbformat.read(path, as_version=4)
     first = versioncell.first_code_cell(nb)
     assert first == 2, "inserted before the first code cell, after the Markdown ones"
@@ -201,14 +205,14 @@ def test_version_cell_is_inserted_first_among_code_cells_and_is_idempotent(tmp_p
     assert '"numpy": "2.4.6"' in nb.cells[first].source and '"pandas": "3.1.1"' in nb.cells[first].source
     assert "scikit-learn" not in nb.cells[first].source, "only the libraries the notebook imports"
     written = path.read_bytes()
-    assert versioncell.apply(path, PINS).status == "current"
+    assert writer.apply(path, PINS).status == "current"
     assert path.read_bytes() == written, "a second run changes no byte"
     assert len([c for c in nbformat.read(path, as_version=4).cells if versioncell.is_version_cell(c)]) == 1
     # New pins: the cell is updated in place, its stale output dropped.
     nb.cells[first].outputs = [nbformat.v4.new_output("stream", text="old\n")]
     nb.cells[first].execution_count = 1
     nbformat.write(nb, path)
-    assert versioncell.apply(path, {**PINS, "numpy": "9.9.9"}).status == "updated"
+    assert writer.apply(path, {**PINS, "numpy": "9.9.9"}).status == "updated"
     cell = nbformat.read(path, as_version=4).cells[first]
     assert '"numpy": "9.9.9"' in cell.source and cell.outputs == [] and cell.execution_count is None
 
@@ -219,7 +223,7 @@ def test_version_cell_moves_a_misplaced_check_to_the_front(tmp_path: Path) -> No
     nb.cells.append(nbformat.v4.new_code_cell(versioncell.cell_source({"numpy": "1.0"}),
                                               metadata={"tags": [versioncell.TAG]}))
     nbformat.write(nb, path)
-    assert versioncell.apply(path, PINS).status == "updated"
+    assert writer.apply(path, PINS).status == "updated"
     cells = nbformat.read(path, as_version=4).cells
     assert [i for i, c in enumerate(cells) if versioncell.is_version_cell(c)] == [2]
     # A current cell without the hide-input tag gets it, keeping its other tags and its output.
@@ -227,7 +231,7 @@ def test_version_cell_moves_a_misplaced_check_to_the_front(tmp_path: Path) -> No
     nb.cells[2].metadata["tags"] = ["version-check", "mine"]
     nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="numpy as tested\n")]
     nbformat.write(nb, path)
-    assert versioncell.apply(path, PINS).status == "updated"
+    assert writer.apply(path, PINS).status == "updated"
     cell = nbformat.read(path, as_version=4).cells[2]
     assert cell.metadata["tags"] == ["version-check", "mine", "hide-input"] and cell.outputs
 
@@ -235,7 +239,7 @@ def test_version_cell_moves_a_misplaced_check_to_the_front(tmp_path: Path) -> No
 def test_version_cell_is_stdlib_short_lines_and_reports_deterministically() -> None:
     source = versioncell.cell_source({"numpy": "2.4.6", "scikit-learn": "1.9.1"})
     assert all(len(line) <= 88 for line in source.splitlines())
-    modules = contract._imports(source)
+    modules = nbimports.imports(source)
     assert modules and all(m in sys.stdlib_module_names for m in modules), modules
     assert "pip" not in source and "install(" not in source
     installed = versioncell.read_pins(ROOT / "requirements.txt")
@@ -271,7 +275,7 @@ def test_contract_wants_the_current_version_cell_first(tmp_path: Path) -> None:
     pins = versioncell.read_pins(ROOT / "requirements.txt")
     nb = nbformat.read(path, as_version=4)
     assert versioncell.problem(nb, pins, "d.ipynb") == "the first code cell is not the version check"
-    versioncell.update(nb, versioncell.expected_source(nb, pins, "d.ipynb"))
+    writer.update(nb, versioncell.expected_source(nb, pins, "d.ipynb"))
     assert versioncell.problem(nb, pins, "d.ipynb") is None
     stale = versioncell.cell_source({"numpy": "0.1", "pandas": "0.1"})
     nb.cells[versioncell.first_code_cell(nb)].source = stale
@@ -380,7 +384,7 @@ def pdf_book(tmp_path_factory: pytest.TempPathFactory) -> Pdf:
 
 @pytest.fixture(scope="session")
 def epub_book(tmp_path_factory: pytest.TempPathFactory) -> Epub:
-    from chapterkit import epubbook
+    from chapterkit.formats import epubbook
 
     _need_or_fail(epubbook.EPUBCHECK_JAR.is_file(), "epubcheck is missing: apt-get install -y epubcheck "
                   "(make test does it as root)")

@@ -14,8 +14,8 @@ import pytest
 import yaml
 from bookhelpers import ROOT, VENV_BIN
 
-from chapterkit import repository
-from chapterkit.errors import ChapterkitError
+from chapterkit.author import repository
+from chapterkit.book.errors import ChapterkitError
 
 GITHUB = ROOT / ".github"
 # Which of check-jsonschema's vendored schemas each kind of file under .github/ must satisfy.

@@ -157,7 +157,7 @@ def visit_provenance(self: Any, node: provenance) -> None:
 
 
 def visit_block(self: Any, node: provenance_block) -> None:
-    self.body.append(self.starttag(node, "div", data_origin=node["origin"]))
+    self.body.append(self.starttag(node, "div", **{"data-origin": node["origin"]}))
 
 
 def depart_block(self: Any, node: provenance_block) -> None:

@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from tool_helpers import FIXTURES
 
-from chapterkit import search
+from chapterkit.site import search
 
 SLUG = "scaffolding-fixture-resource"
 TITLE = "Scaffolding Fixture Resource"

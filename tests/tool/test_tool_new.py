@@ -10,7 +10,8 @@ from pathlib import Path
 import pytest
 from tool_helpers import tree_digest
 
-from chapterkit import cli, scaffold
+from chapterkit import cli
+from chapterkit.author import scaffold
 
 # A fictional resource: the tests must not collide with a chapter the book has, such as one a contributor
 # scaffolds to try the tool.

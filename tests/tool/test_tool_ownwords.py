@@ -8,7 +8,8 @@ from pathlib import Path
 import pytest
 import tool_helpers  # noqa: F401 - puts the repository on sys.path
 
-from chapterkit import cli, ownwords
+from chapterkit import cli
+from chapterkit.author import ownwords
 
 # A made-up resource: no real resource's text is used in the tests.
 SOURCE = """\

@@ -9,7 +9,9 @@ import nbformat
 import pytest
 from tool_helpers import FIXTURES, REPO
 
-from chapterkit import bib, mdscan, scaffold, sphinx_ext, toc
+from chapterkit.author import scaffold
+from chapterkit.book import bib, mdscan, toc
+from chapterkit.site import pathmap
 
 
 @pytest.mark.parametrize(("title", "slug"), [
@@ -107,16 +109,16 @@ def test_notebook_template_follows_the_contract() -> None:
 
 
 def test_chapters_in_path_reads_single_page_and_folder_chapters() -> None:
-    found = sphinx_ext.chapters_in_path(FIXTURES / "base")
+    found = pathmap.chapters_in_path(FIXTURES / "base")
     assert [(slug, file.relative_to(FIXTURES / "base").as_posix()) for slug, _, file in found] == [
         ("alpha", "chapters/alpha.md"), ("beta", "chapters/beta/index.md")]
     assert found[0][1].resource.cite == "alpha2020first"
 
 
 def test_map_lists_draft_badge(tmp_path: Path) -> None:
-    found = sphinx_ext.chapters_in_path(FIXTURES / "base")
+    found = pathmap.chapters_in_path(FIXTURES / "base")
     meta = found[0][1]
-    lines = sphinx_ext.map_markdown([("alpha", meta)])
+    lines = pathmap.map_markdown([("alpha", meta)])
     assert ":link: alpha" in lines and not any("draft" in line for line in lines)
 
 
@@ -124,7 +126,7 @@ def test_strip_volatile_merges_split_stream_outputs() -> None:
     """Timing splits a cell's prints into chunks; the committed notebook must hold them merged."""
     import nbformat
 
-    from chapterkit.notebooks import strip_volatile
+    from chapterkit.author.notebooks import strip_volatile
 
     nb = nbformat.v4.new_notebook()
     cell = nbformat.v4.new_code_cell("print(1); print(2)")

@@ -38,7 +38,7 @@ def case_options(case: Path) -> dict[str, int]:
 
 def copy_repo(dest: Path) -> Path:
     """A copy of the repository without virtualenv, build output, git and caches."""
-    from chapterkit.repo import copy_content
+    from chapterkit.book.repo import copy_content
 
     return copy_content(REPO, dest)
 
