@@ -79,7 +79,8 @@ def displayed_audit(tab) -> dict[str, object]:
     statuses = [re.search(r"(\d+) of (\d+)", s).groups() for s in tab.locator(".ck-status").all_inner_texts()]
     rows = tab.eval_on_selector_all(".ck-summary table tbody tr",
                                     "rows => rows.map(r => [...r.cells].map(c => c.innerText))")
-    opened = tab.locator(".ck-open li").all_inner_texts()
+    # textContent: the list sits in a <details>, folded until the first answer (innerText is empty while folded).
+    opened = tab.eval_on_selector_all(".ck-open li", "items => items.map(li => li.textContent)")
     return {"overall": tuple(map(int, match.groups())), "statuses": [tuple(map(int, s)) for s in statuses],
             "rows": rows, "open": opened}
 

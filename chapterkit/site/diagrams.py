@@ -67,12 +67,16 @@ def clean_svg(svg: str, alt: str) -> str:
     svg = svg[start:]
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
     svg = re.sub(r"<title>.*?</title>", "", svg, flags=re.DOTALL)
+    # Graphviz numbers its groups the same in every drawing (graph0, node1, edge1, clust1): two diagrams on a page
+    # would repeat those ids (invalid HTML). Nothing refers to them; the theme colours by class.
+    svg = re.sub(r'\sid="(?:graph|node|edge|clust)\d+"', "", svg)
     # The root element: drop the fixed width/height (the viewBox keeps the proportions; CSS sizes it).
     head_end = svg.find(">")
     width = re.search(r'\swidth="([\d.]+)pt"', svg[:head_end])
     head = re.sub(r'\s(width|height)="[^"]*"', "", svg[:head_end])
     if width:  # never drawn larger than Graphviz laid it out, smaller on a phone
         head += f' style="max-width: {float(width.group(1)) * 1.15:.0f}px"'
+    head = re.sub(r"\s+", " ", head)  # Graphviz breaks the root's attributes over lines
     head += f' role="img" aria-label="{html.escape(alt, quote=True)}" focusable="false"'
     svg = head + svg[head_end:]
     return "\n".join(line for line in svg.splitlines() if line.strip())

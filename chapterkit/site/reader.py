@@ -6,7 +6,7 @@
   found is a config value, so when it changes every page is read and written again.
 - **Cite this book.** ``{cite-this-book}`` renders ``CITATION.cff`` as APA and BibTeX text to copy.
 - **Valid HTML from notebooks.** pandas writes ``<table border="1">``, a ``<style scoped>`` inside a ``div`` and
-  ``<th halign>``: the attributes and the style go at build time (the style's rules are in ``mlops-path.css``).
+  ``<th halign|valign>``: the attributes and the style go at build time (the style's rules are in ``mlops-path.css``).
 - **Sized images.** A notebook's PNG gets its ``width`` and ``height``, so the page does not jump as it loads.
 - **One viewport meta** (docutils adds a second one to Sphinx's; the theme's third goes in ``_templates/``).
 - The theme's ".pdf" download button calls ``window.print()``: it is labelled "Print".
@@ -127,15 +127,17 @@ class CiteThisBook(SphinxDirective):
 SCOPED_STYLE = re.compile(r"<style scoped>.*?</style>\s*", re.DOTALL)
 TABLE_BORDER = re.compile(r'<table border="1" class="dataframe')
 HALIGN = re.compile(r'<th([^>]*?) halign="(left|right|center)"')
+VALIGN = re.compile(r'<th([^>]*?) valign="(top|middle|bottom)"')
 VIEWPORT = re.compile(r'\s*<meta name="viewport"[^>]*>')
 IMG = re.compile(r'<img\b([^>]*?)\bsrc="([^"]*_images/([^"/]+\.png))"([^>]*)>')
 
 
 def clean_notebook_html(body: str) -> str:
-    """pandas' DataFrame HTML made valid: no table border, no scoped style, no ``halign``."""
+    """pandas' DataFrame HTML made valid: no table border, no scoped style, no ``halign`` or ``valign``."""
     body = SCOPED_STYLE.sub("", body)
     body = TABLE_BORDER.sub('<table class="dataframe', body)
-    return HALIGN.sub(r'<th\1 style="text-align: \2;"', body)
+    body = HALIGN.sub(r'<th\1 style="text-align: \2;"', body)
+    return VALIGN.sub(r'<th\1 style="vertical-align: \2;"', body)
 
 
 def png_size(path: Path) -> tuple[int, int] | None:
