@@ -8,7 +8,8 @@
 - So are styles: Pygments' and the copy button's on a page without code, the toggle buttons' without a toggle,
   sphinx-design's without a card or tab, myst-nb's without a notebook cell.
 - Three small stylesheets (``INLINE_CSS``) are written into the page (``_templates/layout.html`` puts them after
-  the linked ones), and so is ``documentation_options.js`` (320 bytes, read by the inline scripts after it), and
+  the linked ones), and so are ``documentation_options.js`` (320 bytes, read by the inline scripts after it) and
+  ``mlops-path.js`` (1.6 KB, it waits for DOMContentLoaded as it did deferred), and
   Sphinx's search helpers (``doctools.js``, ``sphinx_highlight.js``), which nothing here uses, are dropped: on a
   slow phone network every request costs a round trip before the page can run.
 """
@@ -30,6 +31,7 @@ DEFERRABLE = {"clipboard.min.js", "copybutton.js", "togglebutton.js", "design-ta
 # ?highlight= link that only Sphinx's search writes. No other script calls them; each is a request less.
 UNUSED = {"doctools.js", "sphinx_highlight.js"}
 INLINE = "documentation_options.js"
+INLINE_JS = "mlops-path.js"
 # Scripts a page needs only when its body holds what they act on: (file, markers in the body).
 NEEDED_FOR = {
     "clipboard.min.js": ('class="highlight',),
@@ -107,7 +109,7 @@ def page_scripts(scripts: list[_JavaScript], body: str, keep_thebe: bool,
             continue
         if name.rsplit("/", 1)[-1] in UNUSED:
             continue
-        text = next((t for suffix, t in (inline or {}).items() if name.endswith(suffix)), None)
+        text = (inline or {}).get(name.rsplit("/", 1)[-1])
         if text is not None:
             kept.append(_JavaScript(None, priority=js.priority, body=text))
             continue
@@ -126,7 +128,8 @@ _INLINED: dict[int, dict[str, str]] = {}
 
 
 def inline_texts(app: Sphinx) -> dict[str, str]:
-    """``documentation_options.js`` as Sphinx renders it into ``_static`` (from the basic theme's template)."""
+    """File name -> text of the scripts written into the page: ``documentation_options.js`` as Sphinx renders it
+    into ``_static`` (from the basic theme's template), and the book's ``mlops-path.js``."""
     if id(app) not in _INLINED:
         template = Path(sphinx.__file__).parent / "themes" / "basic" / "static" / f"{INLINE}.jinja"
         texts = {}
@@ -134,6 +137,9 @@ def inline_texts(app: Sphinx) -> dict[str, str]:
             text = app.builder.templates.render_string(template.read_text(encoding="utf-8"),
                                                        app.builder.globalcontext)
             texts[INLINE] = text.strip()
+        own = static_file(app, INLINE_JS)  # the book's small theme fixes (1.6 KB), which wait for the DOM anyway
+        if own is not None:
+            texts[INLINE_JS] = own.read_text(encoding="utf-8").replace("</", "<\\/")
         _INLINED[id(app)] = texts
     return _INLINED[id(app)]
 
