@@ -157,7 +157,8 @@ def test_citations_read_the_same_in_the_text_and_the_lists(built_book: BuildResu
                 checked += 1
                 assert _text(text) == labels[anchor], f"{file.name}: cited as [{_text(text)}], listed as [{labels[anchor]}]"
         for label in labels.values():
-            assert re.fullmatch(r"[^,\[\]]+, .*\d{4}.*", label), f"{file.name}: list label [{label}] is not author-year"
+            # A year, or "n.d." (no date) for an undated web page, as APA writes it.
+            assert re.fullmatch(r"[^,\[\]]+, (.*\d{4}.*|n\.d\.)", label), f"{file.name}: list label [{label}] is not author-year"
     assert checked > 20, f"only {checked} citations checked"
 
 
@@ -574,4 +575,46 @@ def test_diagrams_are_inline_svg_named_for_a_reader_and_captioned(built_book: Bu
             assert "<title>" not in figure and "<img" not in figure, "drawn inline, without node-name tooltips"
             caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, re.DOTALL)
             assert caption and _text(caption.group(1)), f"{page.name}: a diagram without a caption"
-    assert total >= 1, "the book has diagrams"
+    assert total >= 25, f"a diagram wherever a page explains a mechanism: {total} in the book"
+
+
+def test_formulas_are_mathml_on_the_pages_that_use_them(built_book: BuildResult) -> None:
+    pages = [p for p in sorted(built_book.html.rglob("*.html")) if "_static" not in p.parts]
+    with_math = [p for p in pages if "<math " in p.read_text(encoding="utf-8")]
+    assert len(with_math) >= 5, f"formulas rendered on {len(with_math)} pages"
+    for page in pages:
+        html = page.read_text(encoding="utf-8")
+        prose = re.sub(r"<(script|pre|code)\b.*?</\1>", "", html, flags=re.DOTALL)
+        assert not re.search(r"\$[^$<]*\\[a-zA-Z]+[^$<]*\$", prose), f"{page.name}: a formula left as TeX"
+
+
+@pytest.mark.parametrize("mode", ["light", "dark"])
+def test_diagrams_and_markers_pass_axe_in_both_modes(built_book: BuildResult, browser, site: str, axe_source: str,
+                                                      mode: str) -> None:
+    """The figures and tags added to every chapter, checked by axe in light and dark mode (one page of each
+    chapter that has a diagram)."""
+    pages = []
+    for chapter_pages in _chapter_pages(built_book).values():
+        page = next((p for p in chapter_pages if 'class="diagram' in p.read_text(encoding="utf-8")), None)
+        if page is not None:
+            pages.append(page.relative_to(built_book.html).as_posix())
+    assert len(pages) >= 3
+    context = browser.new_context()
+    context.add_init_script(f"localStorage.setItem('mode', '{mode}'); localStorage.setItem('theme', '{mode}');")
+    tab = context.new_page()
+    found = []
+    for name in pages:
+        tab.goto(f"{site}/{name}", wait_until="load")
+        assert tab.evaluate("document.documentElement.dataset.theme") == mode
+        tab.add_script_tag(content=axe_source)
+        found += [f"{name}: {v}" for v in tab.evaluate(
+            "async () => (await axe.run({include: [['figure.diagram'], ['.provenance']]}, {runOnly: {type: 'tag', "
+            "values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations"
+            ".map(v => `${v.id}: ${v.nodes.length} node(s), e.g. ${v.nodes[0].target}`)")]
+        # A marker's locator is hidden until the marker has the keyboard's focus (or the pointer).
+        marker = tab.locator(".provenance:has(.provenance-locator):visible").first
+        assert not marker.locator(".provenance-locator").is_visible()
+        marker.focus()
+        assert marker.locator(".provenance-locator").is_visible()
+    context.close()
+    assert found == [], "axe-core found:\n" + "\n".join(found)

@@ -303,7 +303,7 @@ def test_epub_pages_are_mended_into_well_formed_xhtml() -> None:
             "<head><title>t</title></head><body><div><style scoped>.a > b { x: 1 }</style>"
             '<input checked id="t" type="radio"><label for="t">tab</label><br>'
             '<svg viewBox="0 0 2 2"><linearGradient id="g"/><path d="M0 0"></path></svg>'
-            "<table><tr><th halign=left>h</th></tr></table>"
+            "<table><tr><th halign=left>h</th><th valign=top>v</th></tr></table>"
             "<p>a&nbsp;b &amp; c &copy;</p><script>if (a < b) { run(); }</script></div></body></html>")
     with pytest.raises(ElementTree.ParseError):
         ElementTree.fromstring(page.split("\n", 2)[2])
@@ -315,7 +315,7 @@ def test_epub_pages_are_mended_into_well_formed_xhtml() -> None:
     assert tree.find(".//s:svg", ns).get("viewBox") == "0 0 2 2", "SVG keeps its case and namespace"
     assert tree.find(".//s:linearGradient", ns) is not None
     assert tree.find(".//x:input", ns).get("checked") == "checked"
-    assert "halign" not in fixed and "scoped" not in fixed
+    assert "halign" not in fixed and "valign" not in fixed and "scoped" not in fixed
     assert "a\u00a0b & c \u00a9" in "".join(tree.find(".//x:p", ns).itertext())
     assert epubfix.to_xhtml(fixed) == fixed, "mending a mended page changes nothing"
     opf = '<manifest><item id="a" href="a.xhtml" media-type="application/xhtml+xml" /><item id="b" href="b.xhtml" /></manifest>'

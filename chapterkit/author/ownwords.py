@@ -32,9 +32,10 @@ OPTION = re.compile(r"^\s*:[A-Za-z][\w-]*:(\s.*)?$")
 FENCE_OPEN = re.compile(r"^\s*(`{3,}|~{3,}|:{3,})\s*(\{[^}]*\})?\s*")
 ROLE = re.compile(r"\{([\w:.-]+)\}`([^`]*)`")
 EXPLICIT_TARGET = re.compile(r"^(.*?)\s*<[^<>]+>\s*$", re.DOTALL)
-# Roles whose content is a key, a target or a formula rather than words a reader reads as prose.
+# Roles whose content is a key, a target or a formula rather than words a reader reads as prose; a provenance
+# marker's locator names a place in the source (a section title), which is not our prose either.
 DROPPED_ROLES = {"cite", "cite:p", "cite:t", "cite:ps", "cite:ts", "ref", "doc", "numref", "eq", "math",
-                 "download", "label", "bdg", "octicon", "fa"}
+                 "download", "label", "bdg", "octicon", "fa", "prov"}
 INLINE_CODE = re.compile(r"(`+)(.+?)\1")
 LINK = re.compile(r"!?\[([^\]]*)\]\([^)]*\)")
 AUTOLINK = re.compile(r"<(?:https?|mailto):[^>]*>|https?://\S+")
@@ -119,7 +120,8 @@ def _strip_inline(text: str) -> str:
 # Directives whose body a reader never reads as prose (index entries, file lists), and directives whose argument
 # is a path or a key rather than a title.
 NO_PROSE_BODY = {"index", "toctree", "bibliography", "tableofcontents"}
-PATH_ARGUMENT = {"figure", "image", "include", "literalinclude", "checklist", "bibliography", "glossary", "index"}
+PATH_ARGUMENT = {"figure", "image", "include", "literalinclude", "checklist", "bibliography", "glossary", "index",
+                 "diagram", "prov"}
 
 
 def prose_lines(markdown: str) -> Iterator[tuple[int, str | None]]:

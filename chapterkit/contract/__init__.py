@@ -7,7 +7,8 @@ small rules, each under its code (``@rule("NB008", ...)``; CONTRIBUTING.md's tab
 
 - ``toc``: TOC001-TOC003; ``frontmatter``: FM001-FM006; ``sections``: SEC001-SEC009;
 - ``markup``: LBL001 labels, ADM001 admonitions; ``citations``: CIT001-CIT003, BIB001; ``terms``: TRM001-TRM002;
-- ``notebooks``: NB001-NB010; ``placeholders``: DRF001; ``checklists``: CHK001-CHK003; ``search``: SRCH001.
+- ``notebooks``: NB001-NB010; ``placeholders``: DRF001; ``checklists``: CHK001-CHK003; ``search``: SRCH001;
+- ``provenance``: PRV001-PRV008 provenance markers, DIA001-DIA003 diagrams.
 
 A new subject is a new module here whose functions carry ``@rule``, plus its name in the import line below.
 """
@@ -25,6 +26,7 @@ from chapterkit.contract import (  # noqa: F401 - importing a subject registers 
     markup,
     notebooks,
     placeholders,
+    provenance,
     search,
     sections,
     terms,

@@ -17,8 +17,8 @@ from html.parser import HTMLParser
 
 VOID = {"area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track", "wbr"}
 XML_ENTITIES = {"amp", "lt", "gt", "quot", "apos"}
-# <style scoped> and pandas' <th halign>: not HTML5, refused by epubcheck.
-DROPPED_ATTRIBUTES = {"scoped", "halign"}
+# <style scoped> and pandas' <th halign> and <th valign> (a MultiIndex): not HTML5, refused by epubcheck.
+DROPPED_ATTRIBUTES = {"scoped", "halign", "valign"}
 SVG_NS = "http://www.w3.org/2000/svg"
 STYLE = re.compile(r"<style\b[^>]*>.*?</style>", re.DOTALL)
 TAG_NAME = re.compile(r"<\s*([^\s/>]+)")

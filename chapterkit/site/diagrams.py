@@ -43,7 +43,7 @@ class DiagramError(RuntimeError):
         self.line = line
 
 
-def render_svg(source: Path, alt: str, dot: str = "dot") -> str:
+def render_svg(source: Path, alt: str, dot: str = "dot", prefix: str = "") -> str:
     """The inline SVG for ``source``, named by ``alt``. Raises DiagramError with the DOT line of a problem."""
     executable = shutil.which(dot)
     if executable is None:
@@ -56,27 +56,27 @@ def render_svg(source: Path, alt: str, dot: str = "dot") -> str:
         first = problems[0] if problems else f"dot exited with {done.returncode}"
         found = DOT_ERROR.search(first)
         raise DiagramError(first.replace(str(source), source.name), int(found.group(1)) if found else None)
-    return clean_svg(done.stdout, alt)
+    return clean_svg(done.stdout, alt, prefix)
 
 
-def clean_svg(svg: str, alt: str) -> str:
-    """Graphviz's SVG made fit for a page: no prolog, no fixed size, no tooltips, named by ``alt``."""
+def clean_svg(svg: str, alt: str, prefix: str = "") -> str:
+    """Graphviz's SVG made fit for a page: no prolog, no fixed size, no tooltips, named by ``alt``; its ids start
+    with ``prefix`` so that two diagrams on one page do not share an id (Graphviz numbers each from graph0)."""
     start = svg.find("<svg")
     if start < 0:
         raise DiagramError("dot produced no SVG")
     svg = svg[start:]
     svg = re.sub(r"<!--.*?-->", "", svg, flags=re.DOTALL)
     svg = re.sub(r"<title>.*?</title>", "", svg, flags=re.DOTALL)
-    # Graphviz numbers its groups the same in every drawing (graph0, node1, edge1, clust1): two diagrams on a page
-    # would repeat those ids (invalid HTML). Nothing refers to them; the theme colours by class.
-    svg = re.sub(r'\sid="(?:graph|node|edge|clust)\d+"', "", svg)
+    if prefix:
+        svg = re.sub(r'\bid="([^"]+)"', rf'id="{prefix}-\1"', svg)
+        svg = re.sub(r'(href|url\()(=?"?)#([^")]+)', rf"\1\2#{prefix}-\3", svg)
     # The root element: drop the fixed width/height (the viewBox keeps the proportions; CSS sizes it).
     head_end = svg.find(">")
     width = re.search(r'\swidth="([\d.]+)pt"', svg[:head_end])
-    head = re.sub(r'\s(width|height)="[^"]*"', "", svg[:head_end])
+    head = " ".join(re.sub(r'\s(width|height)="[^"]*"', "", svg[:head_end]).split())
     if width:  # never drawn larger than Graphviz laid it out, smaller on a phone
         head += f' style="max-width: {float(width.group(1)) * 1.15:.0f}px"'
-    head = re.sub(r"\s+", " ", head)  # Graphviz breaks the root's attributes over lines
     head += f' role="img" aria-label="{html.escape(alt, quote=True)}" focusable="false"'
     svg = head + svg[head_end:]
     return "\n".join(line for line in svg.splitlines() if line.strip())
@@ -102,7 +102,7 @@ class Diagram(SphinxDirective):
             raise self.error(f"{{diagram}} {rel}: no such .dot file beside the page ({source})")
         self.env.note_dependency(str(source))
         try:
-            svg = render_svg(source, alt)
+            svg = render_svg(source, alt, prefix=f"diagram-{source.stem}")
         except DiagramError as err:
             where = f"{source.relative_to(Path(self.env.srcdir)).as_posix()}"
             if err.line is not None:

@@ -18,6 +18,7 @@ in the strict build) saying how to fix it; ``make check`` reports the same probl
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, ClassVar
@@ -173,20 +174,34 @@ def visit_text_only(self: Any, node: provenance) -> None:
 # --- collecting and listing ------------------------------------------------------------------------------------
 
 
+def _plain(node: nodes.Node) -> str:
+    if isinstance(node, provenance):
+        return ""
+    copy = node.deepcopy()
+    for tag in list(copy.findall(provenance)):
+        tag.parent.remove(tag)
+    return " ".join(copy.astext().split())
+
+
+def _short(text: str) -> str:
+    return text if len(text) <= SNIPPET else text[: SNIPPET - 1].rsplit(" ", 1)[0] + "\u2026"
+
+
 def _snippet(node: nodes.Node) -> str:
-    holder = node.parent
+    """The words a marker tags: the sentence it ends, or (at the start of a paragraph, item or box) the whole."""
+    parent = node.parent
+    if isinstance(parent, nodes.paragraph) and "provenance-block-tag" not in parent.get("classes", []):
+        before = " ".join(_plain(sibling) for sibling in parent.children[: parent.index(node)]).strip()
+        if before:
+            sentences = re.split(r"(?<=[.!?:])\s+(?=[A-Z\u201c\"(])", before)
+            return _short(sentences[-1])
+    holder = parent
     while holder is not None and not isinstance(holder, (nodes.paragraph, nodes.list_item, nodes.Admonition,
                                                            provenance_block)):
         holder = holder.parent
     if isinstance(holder, nodes.paragraph) and "provenance-block-tag" in holder.get("classes", []):
         holder = holder.parent
-    if holder is None:
-        return ""
-    copy = holder.deepcopy()
-    for tag in list(copy.findall(provenance)):
-        tag.parent.remove(tag)
-    text = " ".join(copy.astext().split())
-    return text if len(text) <= SNIPPET else text[: SNIPPET - 1].rsplit(" ", 1)[0] + "\u2026"
+    return _short(_plain(holder)) if holder is not None else ""
 
 
 def collect(app: Sphinx, doctree: nodes.document) -> None:
@@ -284,11 +299,11 @@ def reading_order(env: BuildEnvironment) -> dict[str, int]:
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
-    app.add_node(provenance, html=(visit_provenance, None), epub=(visit_provenance, None),
-                 singlehtml=(visit_provenance, None), text=(visit_text_only, None),
+    # HTML handlers only: the EPUB and single-page builders fall back to them, and a builder given handlers of
+    # its own stops falling back for every other extension's nodes too.
+    app.add_node(provenance, html=(visit_provenance, None), text=(visit_text_only, None),
                  latex=(visit_text_only, None))
-    app.add_node(provenance_block, html=(visit_block, depart_block), epub=(visit_block, depart_block),
-                 singlehtml=(visit_block, depart_block))
+    app.add_node(provenance_block, html=(visit_block, depart_block))
     app.add_node(provenance_list)
     app.add_role("prov", ProvRole())
     app.add_directive("prov", ProvDirective)

@@ -72,8 +72,9 @@ RECAP_SECTIONS = ("questions-this-module-answers", "key-takeaways", "takeaways",
 RECAP_PATTERNS = (r"[a-z0-9-]*-in-short", r"[a-z0-9-]*-at-a-glance", r"(?:[a-z0-9-]+-)?(?:key-)?takeaways[a-z0-9-]*",
                   r"(?:[a-z0-9-]+-)?summary")
 LOW_WEIGHT = {"glossary": 0.4, "bibliography": 0.3}
-# Pages whose last path part says they restate other pages: a crosswalk is a table of links between chapters.
-LOW_WEIGHT_NAMES = {"crosswalk": 0.4}
+# Pages whose last path part says they restate other pages: a crosswalk is a table of links between chapters, and
+# a chapter's "Where this comes from" page quotes the sentences its markers tag.
+LOW_WEIGHT_NAMES = {"crosswalk": 0.4, "where-this-comes-from": 0.2}
 NOTEBOOK_WEIGHT = 0.5
 # An interactive checklist ({checklist} directive, a <div class="ck">) restates, one line each, what the
 # chapter's sections explain: it counts as a recap, so a query lands on the section that explains.

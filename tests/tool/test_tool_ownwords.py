@@ -98,10 +98,18 @@ resource:
 :class: {COPIED}
 Text `{COPIED}` and {{cite}}`he-wrote-each-count` and [our link](https://example.org/{COPIED.replace(' ', '-')}).
 :::
+
+:::{{prov}} source: {COPIED}
+Boats {{prov}}`source: {COPIED}`.
+:::
+
+:::{{diagram}} diagrams/{COPIED.replace(' ', '-')}.dot
+:alt: {COPIED}
+:::
 """
     result = report(tmp_path, text)
     assert result.shared == 0
-    assert result.words == 9  # A page Our note Text and and our link
+    assert result.words == 10  # A page Our note Text and and our link Boats
 
 
 def test_runs_do_not_cross_paragraphs_or_list_items(tmp_path: Path) -> None:
