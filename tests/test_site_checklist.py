@@ -79,7 +79,8 @@ def displayed_audit(tab) -> dict[str, object]:
     statuses = [re.search(r"(\d+) of (\d+)", s).groups() for s in tab.locator(".ck-status").all_inner_texts()]
     rows = tab.eval_on_selector_all(".ck-summary table tbody tr",
                                     "rows => rows.map(r => [...r.cells].map(c => c.innerText))")
-    opened = tab.locator(".ck-open li").all_inner_texts()
+    # textContent: the list sits in a <details>, folded until the first answer (innerText is empty while folded).
+    opened = tab.eval_on_selector_all(".ck-open li", "items => items.map(li => li.textContent)")
     return {"overall": tuple(map(int, match.groups())), "statuses": [tuple(map(int, s)) for s in statuses],
             "rows": rows, "open": opened}
 
@@ -302,6 +303,39 @@ def test_fits_a_phone_screen(browser, audit_url: str) -> None:
         ctx.close()
 
 
+def test_score_and_buttons_stay_in_view_and_open_items_fold_until_an_answer(browser, audit_url: str) -> None:
+    """On a phone, far down the audit, the overall line and Export/Import/Reset are on screen (below the theme's
+    sticky header); the list of open items is folded while nothing is answered, and unfolds after an answer."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True, has_touch=True)
+    try:
+        tab = ctx.new_page()
+        tab.goto(audit_url, wait_until="load")
+        tab.wait_for_selector(".ck.ck-ready")
+        assert tab.locator(".ck-open-list").get_attribute("open") is None, "open items unfolded with no answer"
+        for far in (3000, 9000):
+            tab.evaluate(f"window.scrollTo(0, document.querySelector('.ck').offsetTop + {far})")
+            tab.wait_for_timeout(100)
+            header = tab.evaluate("document.querySelector('.bd-header-article').getBoundingClientRect().bottom")
+            for part in (".ck-overall", ".ck-export-md", ".ck-export-json", ".ck-import", ".ck-reset"):
+                box = tab.locator(part).bounding_box()
+                assert box and header - 1 <= box["y"] and box["y"] + box["height"] <= 844, f"{part} out of view"
+        bar = tab.locator(".ck-bar").bounding_box()
+        assert bar and bar["height"] < 844 * 0.15, f"the bar takes {bar['height']:.0f} px of an 844 px screen"
+        tab.locator(".ck-item input[type=radio]").first.check()
+        assert tab.locator(".ck-open-list").get_attribute("open") is not None
+    finally:
+        ctx.close()
+
+
+def test_checklist_script_and_style_stay_small() -> None:
+    import gzip
+
+    from chapterkit.site.checklists import CSS, JS, STATIC
+
+    sizes = {name: len(gzip.compress((STATIC / name).read_bytes(), 9)) for name in (JS, CSS)}
+    assert sizes[JS] <= 4500 and sizes[CSS] <= 1200, f"gzipped bytes: {sizes}"
+
+
 def test_script_and_style_only_on_checklist_pages(built_book: BuildResult) -> None:
     audit_html = (built_book.html / AUDIT_PAGE).read_text(encoding="utf-8")
     assert "_static/chapterkit-checklist.js" in audit_html and "_static/chapterkit-checklist.css" in audit_html
@@ -340,9 +374,13 @@ def test_min_of_sections_scores_minimum_and_band_from_file_url(browser, fixture_
             assert statuses == [f"Section score: {ck.fmt_points(s.score)} of {ck.fmt_points(s.best)}"
                                 for s in ref.sections]
             overall = tab.inner_text(".ck-overall")
+            current = tab.locator("tr.ck-band[aria-current='true']")
+            if ref.score is None:  # nothing answered yet: no verdict, no band
+                assert overall == "Overall score: none yet. Answer the items to get a score.", overall
+                assert current.count() == 0
+                continue
             assert overall.startswith(f"Overall score: {ck.fmt_points(ref.score)}, the lowest section score")
             assert ref.band is not None and f"Band: {ref.band.label}." in overall
-            current = tab.locator("tr.ck-band[aria-current='true']")
             assert current.count() == 1 and ref.band.label in current.inner_text()
         tab.reload(wait_until="load")  # from file:// too, the answers are kept
         tab.wait_for_selector(".ck.ck-ready")

@@ -112,15 +112,29 @@ def test_launch_links_have_the_form_binder_and_colab_expect() -> None:
     assert launch.launch_for({**options, "repository_url": "https://gitlab.com/a/b"}, notebook) is None
 
 
-def test_landing_page_and_footer_link_the_pdf_and_epub(built_book: BuildResult) -> None:
-    """Both formats are linked where a reader looks for them, at the place the deploy puts them."""
+def test_landing_page_and_footer_link_the_pdf_and_epub(built_book: BuildResult, tmp_path: Path) -> None:
+    """A format is linked only when the built site holds its file (downloads/ when the build starts): this build
+    has neither, so no page links them and the landing page says how to build them. The deploy builds both
+    first, puts them in downloads/, then builds the site and checks that it links them."""
+    from chapterkit.site import reader
+
+    for page in built_book.html.rglob("*.html"):
+        assert "downloads/mlops-path." not in page.read_text(encoding="utf-8"), f"{page}: links a missing file"
     intro = (built_book.html / "intro.html").read_text(encoding="utf-8")
-    for fmt in ("pdf", "epub"):
-        assert f'href="downloads/mlops-path.{fmt}"' in intro, f"landing page footer: no {fmt} link"
-    chapter = (built_book.html / "chapters" / "technical-debt" / "eroding-boundaries.html").read_text(encoding="utf-8")
-    assert 'href="../../downloads/mlops-path.pdf"' in chapter and 'href="../../downloads/mlops-path.epub"' in chapter
+    assert "make</span> <span class=\"pre\">pdf" in intro and "make</span> <span class=\"pre\">epub" in intro
+    assert reader.downloads_in(tmp_path) == []
+    (tmp_path / "downloads").mkdir()
+    (tmp_path / "downloads" / "mlops-path.epub").write_bytes(b"PK")
+    assert reader.downloads_in(tmp_path) == ["epub"]
+    (tmp_path / "downloads" / "mlops-path.pdf").write_bytes(b"%PDF")
+    assert reader.downloads_in(tmp_path) == ["pdf", "epub"]
     deploy = (ROOT / ".github" / "workflows" / "deploy.yml").read_text(encoding="utf-8")
-    assert "cp _build/mlops-path.pdf _build/mlops-path.epub _build/html/downloads/" in deploy
+    formats, copy, book = (deploy.index("make VENV=/tmp/venv pdf epub"),
+                           deploy.index("cp _build/mlops-path.pdf _build/mlops-path.epub _build/html/downloads/"),
+                           deploy.index("make book"))
+    assert formats < copy < book, "the deploy builds the PDF and EPUB, puts them in downloads/, then the site"
+    for fmt in ("pdf", "epub"):
+        assert f"grep -q 'href=\"downloads/mlops-path.{fmt}\"' _build/html/intro.html" in deploy
 
 
 def test_every_notebook_page_names_its_launch_links(built_book: BuildResult) -> None:
@@ -193,6 +207,7 @@ def test_version_cell_is_inserted_first_among_code_cells_and_is_idempotent(tmp_p
     first = versioncell.first_code_cell(nb)
     assert first == 2, "inserted before the first code cell, after the Markdown ones"
     assert versioncell.is_version_cell(nb.cells[first])
+    assert nb.cells[first].metadata["tags"] == ["version-check", "hide-input"], "its code folds on the web page"
     assert '"numpy": "2.4.6"' in nb.cells[first].source and '"pandas": "3.1.1"' in nb.cells[first].source
     assert "scikit-learn" not in nb.cells[first].source, "only the libraries the notebook imports"
     written = path.read_bytes()
@@ -217,6 +232,14 @@ def test_version_cell_moves_a_misplaced_check_to_the_front(tmp_path: Path) -> No
     assert writer.apply(path, PINS).status == "updated"
     cells = nbformat.read(path, as_version=4).cells
     assert [i for i, c in enumerate(cells) if versioncell.is_version_cell(c)] == [2]
+    # A current cell without the hide-input tag gets it, keeping its other tags and its output.
+    nb = nbformat.read(path, as_version=4)
+    nb.cells[2].metadata["tags"] = ["version-check", "mine"]
+    nb.cells[2].outputs = [nbformat.v4.new_output("stream", text="numpy as tested\n")]
+    nbformat.write(nb, path)
+    assert writer.apply(path, PINS).status == "updated"
+    cell = nbformat.read(path, as_version=4).cells[2]
+    assert cell.metadata["tags"] == ["version-check", "mine", "hide-input"] and cell.outputs
 
 
 def test_version_cell_is_stdlib_short_lines_and_reports_deterministically() -> None:

@@ -26,6 +26,10 @@ from chapterkit.book.versioncell import (
     is_version_cell,
 )
 
+# Tags the cell carries: its own, and myst-nb's hide-input, which folds its code on the web page (the output shows,
+# the .ipynb keeps the code; useful in Colab, boilerplate on the site).
+TAGS = (TAG, "hide-input")
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -39,18 +43,18 @@ def update(nb: nbformat.NotebookNode, source: str) -> str:
     first = first_code_cell(nb)
     if existing and existing[0] == first and len(existing) == 1:
         cell = nb.cells[first]
-        tags = cell.metadata.get("tags", [])
-        if str(cell.source) == source and TAG in tags:
+        tags = list(cell.metadata.get("tags", []))
+        if str(cell.source) == source and all(tag in tags for tag in TAGS):
             return "current"
         if str(cell.source) != source:
             cell.source = source
             cell.outputs = []
             cell.execution_count = None
-        cell.metadata["tags"] = [*tags, TAG] if TAG not in tags else tags
+        cell.metadata["tags"] = [*tags, *(tag for tag in TAGS if tag not in tags)]
         return "updated"
     for i in reversed(existing):
         del nb.cells[i]
-    cell = nbformat.v4.new_code_cell(source, metadata={"tags": [TAG]})
+    cell = nbformat.v4.new_code_cell(source, metadata={"tags": list(TAGS)})
     cell.pop("id", None)
     if nb.nbformat_minor >= 5:
         cell["id"] = "version-check"

@@ -12,7 +12,9 @@ Rules:
   is partly or no, or when it has no answer yet. The result counts open items per section and overall.
 - ``min-of-sections``: each answer carries points (by default 0, 0.5 or 1). A section scores the sum of its
   items' points (an unanswered item scores 0); the overall score is the minimum over the sections, and the
-  first band whose ``upto`` is at least that score says what it means (``upto: null``: no upper bound).
+  first band whose ``upto`` is at least that score says what it means (``upto: null``: no upper bound). Until
+  at least one item is answered there is no overall score and no band (``None``): the page asks for answers
+  rather than giving a verdict.
 
 Answers are keyed ``<section id>/<item id>``; they are stored in the reader's browser under
 ``storage_key(checklist)``, which changes whenever an item's id or text changes, so old answers never show
@@ -342,7 +344,7 @@ class Result:
     answered: int
     open: int = 0                                        # audit
     open_items: tuple[tuple[str, str], ...] = ()         # audit: (key, answer or "" when unanswered)
-    score: float | None = None                           # min-of-sections: the minimum over sections
+    score: float | None = None                           # min-of-sections: the minimum over sections (None: no answer)
     band: Band | None = None
 
 
@@ -387,6 +389,8 @@ def score(checklist: Checklist, answers: Mapping[str, str]) -> Result:
     if checklist.rule == "audit":
         return Result("audit", tuple(sections), total, answered, open=len(open_items),
                       open_items=tuple(open_items))
+    if not answered:  # no verdict before the first answer
+        return Result(checklist.rule, tuple(sections), total, answered)
     overall = min(s.score for s in sections)
     return Result(checklist.rule, tuple(sections), total, answered, score=overall,
                   band=band_for(checklist.bands, overall))

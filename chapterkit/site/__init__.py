@@ -27,6 +27,7 @@ EXTENSIONS = (
     "chapterkit.site.checklists",  # the {checklist} directive
     "chapterkit.site.search",  # Pagefind search
     "chapterkit.site.launch",  # "Run this notebook" line
+    "chapterkit.site.reader",  # the reader's last mile: take-away links, Cite page, valid notebook HTML, sizes
     "chapterkit.formats.ebook",  # the EPUB build's metadata and cover (a no-op for HTML)
 )
 

@@ -63,7 +63,8 @@ class checklist_status(nodes.container):
 
 
 class checklist_results(nodes.container):
-    """The results block: the overall score, the open items, and the buttons."""
+    """The results block: the scores per section and the open items (the overall score and the buttons are in
+    the bar at the top of the checklist)."""
 
 
 def _attrs(**values: str) -> str:
@@ -75,9 +76,24 @@ def _json_for_script(data: dict[str, Any]) -> str:
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
+# The overall score and the buttons, in a bar that stays in view (CSS ``position: sticky``) while the reader answers.
+BAR = (
+    '<div class="ck-bar" data-pagefind-ignore>\n<p class="ck-overall" aria-live="polite"></p>\n'
+    '<div class="ck-tools" role="group" aria-label="Your answers: export, import, reset" hidden>'
+    '<button type="button" class="ck-export-md">Export Markdown</button>'
+    '<button type="button" class="ck-export-json">Export JSON</button>'
+    '<button type="button" class="ck-import">Import JSON</button>'
+    '<input type="file" class="ck-import-file" accept=".json,application/json" hidden tabindex="-1">'
+    '<button type="button" class="ck-reset">Reset</button>'
+    '</div>\n<p class="ck-message" role="status"></p>\n</div>\n'
+)
+
+
 def visit_checklist(self: Any, node: checklist_node) -> None:
     self.body.append(f'<div class="ck" id="{node["domid"]}"{_attrs(data_checklist=node["cid"])}>\n'
                      f'<script type="application/json" class="ck-data">{_json_for_script(node["data"])}</script>\n')
+    if self.builder.name != "epub":  # an e-book runs no script: no score, no buttons
+        self.body.append(BAR)
 
 
 def depart_div(self: Any, node: nodes.Element) -> None:
@@ -124,21 +140,12 @@ def visit_results(self: Any, node: checklist_results) -> None:
     # The results are the reader's own, not content: search (Pagefind) leaves them out.
     self.body.append(
         '<div class="ck-results" data-pagefind-ignore>\n<p class="ck-results-title">Your results</p>\n'
-        '<p class="ck-overall" aria-live="polite"></p>\n<div class="ck-summary">\n'
+        '<div class="ck-summary">\n'
     )
 
 
 def depart_results(self: Any, node: checklist_results) -> None:
-    self.body.append(
-        '</div>\n<div class="ck-tools" role="group" aria-label="Your answers: export, import, reset" hidden>'
-        '<button type="button" class="ck-export-md">Export as Markdown</button>'
-        '<button type="button" class="ck-export-json">Export JSON</button>'
-        '<button type="button" class="ck-import">Import JSON</button>'
-        '<input type="file" class="ck-import-file" accept=".json,application/json" hidden tabindex="-1"'
-        ' aria-hidden="true">'
-        '<button type="button" class="ck-reset">Reset</button>'
-        '</div>\n<p class="ck-message" role="status"></p>\n</div>\n'
-    )
+    self.body.append('</div>\n</div>\n')
 
 
 def skip(self: Any, node: nodes.Element) -> None:

@@ -6,18 +6,21 @@
 - "Last updated on" a date from git: the date of the last commit that touched the page's source. Without git
   (a copy of the sources), pages show no date rather than a wrong one.
 - ``404.html``: a small page in the site's colours with links to the landing page, the path, the glossary and
-  the index. A 404 page is served at any depth, so its links are absolute: they start with the path of
-  ``html_baseurl`` (``/`` when it is not set).
+  the index. A 404 page is served at any depth, so its links are relative to a ``<base>`` that a tiny inline
+  script sets first: the path of ``html_baseurl`` when the address starts with it (GitHub Pages), else the folder
+  of ``404.html`` itself (``make serve``, a copy opened as a file). Its images are base64 data URIs.
 """
 
 from __future__ import annotations
 
+import base64
 import html
+import json
 import re
 import subprocess
 from pathlib import Path
 from typing import Any
-from urllib.parse import quote, urlparse
+from urllib.parse import urlparse
 
 import yaml
 from sphinx.application import Sphinx
@@ -120,6 +123,14 @@ NOT_FOUND = """<!DOCTYPE html>
 <meta name="viewport" content="width=device-width, initial-scale=1" />
 <meta name="robots" content="noindex" />
 <title>Page not found — {project}</title>
+<script>
+  (() => {{
+    const site = {root_js}, path = location.pathname, base = document.createElement("base");
+    base.href = location.protocol === "file:" ? path.slice(0, path.lastIndexOf("/") + 1)
+      : path.startsWith(site) ? site : "/";
+    document.head.append(base);
+  }})();
+</script>
 <link rel="icon" href="{favicon}" />
 <style>
   :root {{ color-scheme: light dark; --bg: #fff; --fg: #222832; --link: #0a58ca; --muted: #48566b; }}
@@ -129,20 +140,20 @@ NOT_FOUND = """<!DOCTYPE html>
   h1 {{ font-size: 2rem; margin: 1rem 0 .5rem; }}
   a {{ color: var(--link); }}
   p.muted {{ color: var(--muted); }}
-  img {{ height: 3rem; }}
+  img {{ height: 3rem; width: auto; }}
 </style>
 </head>
 <body>
 <main>
-<a href="{root}intro.html"><picture><source srcset="{logo_dark}" media="(prefers-color-scheme: dark)" />
-<img src="{logo}" alt="{project}: home" /></picture></a>
+<a href="intro.html"><picture><source srcset="{logo_dark}" media="(prefers-color-scheme: dark)" />
+<img src="{logo}" alt="{project}: home" width="180" height="48" /></picture></a>
 <h1>Page not found</h1>
 <p>There is no page at this address: it may have moved when the book was reorganized.</p>
 <ul>
-<li><a href="{root}intro.html">The landing page and the learning path</a></li>
-<li><a href="{root}glossary.html">The glossary</a>, every term defined once</li>
-<li><a href="{root}genindex.html">The index</a>, every concept and where it is explained</li>
-<li><a href="{root}bibliography.html">The bibliography</a></li>
+<li><a href="intro.html">The landing page and the learning path</a></li>
+<li><a href="glossary.html">The glossary</a>, every term defined once</li>
+<li><a href="genindex.html">The index</a>, every concept and where it is explained</li>
+<li><a href="bibliography.html">The bibliography</a></li>
 </ul>
 <p class="muted">The search box on any page of the book finds a concept by name.</p>
 </main>
@@ -162,19 +173,21 @@ def site_root(app: Sphinx) -> str:
 
 
 def data_uri(svg: Path) -> str:
+    """The SVG as a base64 data URI: no space in it, so it is also a valid ``srcset`` candidate."""
     if not svg.is_file():
         return ""
-    return "data:image/svg+xml," + quote(svg.read_text(encoding="utf-8"), safe=" =:/'")
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.read_bytes()).decode("ascii")
 
 
 def write_not_found(app: Sphinx, exception: Exception | None) -> None:
     if exception is not None or app.builder.name not in ("html", "dirhtml"):
         return
     dark_logo = ((app.config.html_theme_options or {}).get("logo") or {}).get("image_dark")
-    # The page's own images travel inside it: at a wrong address, only its links can use the site's root.
+    # The page's own images travel inside it: at a wrong address, only its links can use the site's root (its
+    # <base>, set by the page's script from the path of html_baseurl).
     out = Path(app.outdir) / "_static"
     page = NOT_FOUND.format(lang=app.config.language or "en", project=html.escape(book_title(app)),
-                            root=site_root(app), logo=data_uri(out / Path(app.config.html_logo or "logo.svg").name),
+                            root_js=json.dumps(site_root(app)), logo=data_uri(out / Path(app.config.html_logo or "logo.svg").name),
                             favicon=data_uri(out / Path(app.config.html_favicon or "favicon.svg").name),
                             logo_dark=data_uri(out / Path(dark_logo or app.config.html_logo or "logo.svg").name))
     target = Path(app.outdir) / "404.html"

@@ -42,7 +42,7 @@ def glance_markdown(meta: ChapterMeta) -> list[str]:
         f"- **Kind and year:** {KIND_LABEL.get(res.kind, res.kind)}, {res.year}",
         f"- **By:** {', '.join(res.authors)}",
         f"- **Level:** {path.level}",
-        f"- **Time:** about {path.minutes} minutes, reading and notebooks",
+        f"- **Time:** about {_minutes(path.minutes)}, reading and notebooks",
         f"- **Read first:** {prereqs}",
         f"- **Notebooks:** {nbs}",
         "::::",
@@ -57,27 +57,41 @@ def _duration(minutes: int) -> str:
     return f"{hours}\u00a0h {rest:02d}\u00a0min" if rest else f"{hours}\u00a0h"
 
 
-def map_markdown(chapters: list[tuple[str, ChapterMeta]]) -> list[str]:
-    """The path map: where to start and how long the whole path takes, then one card per chapter."""
+def _minutes(minutes: object) -> str:
+    """A chapter's time as the landing page's card writes it (``5 h 30 min``)."""
+    return _duration(minutes) if isinstance(minutes, int) else str(minutes)
+
+
+def page_heading(file: Path) -> str | None:
+    """The page's title, its first ``# `` heading (the sidebar shows it), or None."""
+    for line in file.read_text(encoding="utf-8").splitlines():
+        if line.startswith("# "):
+            return line[2:].strip()
+    return None
+
+
+def map_markdown(chapters: list[tuple[str, ChapterMeta]], headings: dict[str, str] | None = None) -> list[str]:
+    """The path map: where to start and how long the whole path takes, then one card per chapter, titled as the
+    sidebar titles the chapter (``headings``: slug -> the chapter page's title; else the resource's title)."""
     total = sum(meta.path.minutes for _, meta in chapters if isinstance(meta.path.minutes, int))
     first_slug, first = chapters[0]
     lines = [
         ":::{container} chapterkit-path-total",
-        (f"**Start here:** {{ref}}`1. {first.resource.title} <{first_slug}>`, then follow the cards in order. "
+        (f"**Start here:** {{ref}}`1. {(headings or {}).get(first_slug) or first.resource.title} <{first_slug}>`, then follow the cards in order. "
         f"The whole path takes about {_duration(total)} ({len(chapters)} chapter"
         f"{'s' if len(chapters) != 1 else ''}, reading and notebooks)."),
         ":::",
         "",
         "::::::{grid} 1 1 2 2", ":gutter: 3", ":class-container: chapterkit-path-map", "",
     ]
-    titles = {slug: meta.resource.title for slug, meta in chapters}
+    titles = {slug: (headings or {}).get(slug) or meta.resource.title for slug, meta in chapters}
     for number, (slug, meta) in enumerate(chapters, start=1):
         res, path = meta.resource, meta.path
         draft = " {bdg-warning}`draft`" if meta.is_draft else ""
         start = "{bdg-primary}`Start here` " if number == 1 else ""
         prereqs = ", ".join(titles.get(p, p) for p in path.prerequisites) or "none"
         lines += [
-            f":::::{{grid-item-card}} {number}. {res.title}",
+            f":::::{{grid-item-card}} {number}. {titles[slug]}",
             f":link: {slug}",
             ":link-type: ref",
             ":class-card: chapterkit-path-card",
@@ -85,7 +99,7 @@ def map_markdown(chapters: list[tuple[str, ChapterMeta]]) -> list[str]:
             f"{start}{path.summary}{draft}",
             "",
             (f"{KIND_LABEL.get(res.kind, res.kind)}, {res.year} · {_authors(res.authors)} · "
-             f"{path.level} · about {_duration(path.minutes) if isinstance(path.minutes, int) else path.minutes} · "
+             f"{path.level} · about {_minutes(path.minutes)} · "
              f"{len(path.notebooks)} notebook{'s' if len(path.notebooks) != 1 else ''} · read first: {prereqs}"),
             ":::::",
             "",
@@ -139,7 +153,8 @@ class PathMap(SphinxDirective):
             self.env.note_dependency(str(file))
         if not chapters:
             raise self.error("{path-map} found no chapter with front matter in _toc.yml")
-        return _parse(self, map_markdown([(slug, meta) for slug, meta, _ in chapters]))
+        headings = {slug: heading for slug, _meta, file in chapters if (heading := page_heading(file))}
+        return _parse(self, map_markdown([(slug, meta) for slug, meta, _ in chapters], headings))
 
 
 def add_draft_banner(app: Sphinx, doctree: nodes.document) -> None:

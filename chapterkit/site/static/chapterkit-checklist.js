@@ -34,6 +34,7 @@
     if (data.rule === "audit") {
       result.open = sections.flatMap((s) => s.open);
     } else {
+      if (!result.answered) return { ...result, score: null, band: -1, lowest: [] };  // no score before an answer
       result.score = Math.min(...sections.map((s) => s.score));
       result.band = data.bands.findIndex((b) => b.upto === null || result.score <= b.upto);
       result.lowest = sections.filter((s) => s.score === result.score).map((s) => s.section.title);
@@ -63,6 +64,7 @@
     const summary = root.querySelector(".ck-summary");
     const overall = root.querySelector(".ck-overall");
     let answers = Object.create(null);
+    let folded = null;  // the reader's own choice for the open-items list (null: folded until an answer)
 
     const say = (text) => { message.textContent = text; };
     const storage = (() => {
@@ -125,25 +127,30 @@
         r.sections.forEach((s, n) => {
           statuses[n].textContent = `Open in this section: ${s.open.length} of ${s.items}`;
         });
-        overall.textContent = `Open items: ${r.open.length} of ${r.items} (${r.answered} answered; partly, no `
-          + "and unanswered items count as open).";
+        overall.textContent = `Open items: ${r.open.length} of ${r.items} (${r.answered} answered).`;
+        parts.push(el("p", "Partly, no and unanswered items count as open."));
         parts.push(table(["Section", "Items", "Open"], r.sections.map((s) => [s.section.title, String(s.items),
           String(s.open.length)])));
         if (r.open.length) {
-          parts.push(el("p", "Open items, with where they come from:"));
+          const fold = el("details", undefined, "ck-open-list");
+          const head = el("summary", `Open items, with where they come from (${r.open.length})`);
+          head.addEventListener("click", () => { folded = fold.open; });
+          fold.open = folded === null ? r.answered > 0 : !folded;
           const list = el("ul", undefined, "ck-open");
           for (const item of r.open) {
             const answer = answers[item.key] ? values.get(answers[item.key]).label : "not answered yet";
             list.append(el("li", `${item.n}. ${item.text} (${item.source}): ${answer}`));
           }
-          parts.push(list);
+          fold.append(head, list);
+          parts.push(fold);
         }
       } else {
         r.sections.forEach((s, n) => {
           statuses[n].textContent = `Section score: ${fmt(s.score)} of ${fmt(s.best)}`;
         });
         const band = data.bands[r.band];
-        overall.textContent = `Overall score: ${fmt(r.score)}, the lowest section score (${r.lowest.join(", ")}). `
+        overall.textContent = r.score === null ? "Overall score: none yet. Answer the items to get a score."
+          : `Overall score: ${fmt(r.score)}, the lowest section score (${r.lowest.join(", ")}). `
           + `Band: ${band.label}. ${band.meaning}`;
         parts.push(table(["Section", "Score", "Highest possible"], r.sections.map((s) => [s.section.title,
           fmt(s.score), fmt(s.best)])));
@@ -181,8 +188,9 @@
         if (!r.open.length) out.push("None.");
       } else {
         const band = data.bands[r.band];
-        out.push(`**Overall score: ${fmt(r.score)}** (the minimum over sections). Band: ${band.label}. `
-          + band.meaning, "", "| Section | Score | Highest possible |", "| --- | --- | --- |");
+        out.push(r.score === null ? "**Overall score: none yet** (no item is answered)."
+          : `**Overall score: ${fmt(r.score)}** (the minimum over sections). Band: ${band.label}. ${band.meaning}`,
+        "", "| Section | Score | Highest possible |", "| --- | --- | --- |");
         for (const s of r.sections) out.push(`| ${cell(s.section.title)} | ${fmt(s.score)} | ${fmt(s.best)} |`);
       }
       out.push("", "## All answers");
@@ -246,7 +254,12 @@
       say("All answers cleared.");
     });
 
-    load(); sync(); render();
+    // The bar sticks below the theme's sticky article header, whose height depends on the screen.
+    const header = document.querySelector(".bd-header-article");
+    const place = () => root.style.setProperty("--ck-bar-top",
+      `${header && getComputedStyle(header).position === "sticky" ? header.offsetHeight : 0}px`);
+    window.addEventListener("resize", place);
+    place(); load(); sync(); render();
     root.querySelector(".ck-tools").hidden = false;
     root.classList.add("ck-ready");
     // For tests and the curious: the current answers and the import, without the file dialog.
