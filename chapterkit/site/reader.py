@@ -140,6 +140,17 @@ def clean_notebook_html(body: str) -> str:
     return VALIGN.sub(r'<th\1 style="vertical-align: \2;"', body)
 
 
+HIDDEN_SUMMARY = re.compile(r'<summary aria-label="Toggle hidden content">(.*?)</summary>', re.DOTALL)
+SUMMARY_P = re.compile(r'<p class="((?:collapsed|expanded) admonition-title)">(.*?)</p>', re.DOTALL)
+
+
+def clean_hidden_cells(body: str) -> str:
+    """myst-nb's folded cells (hide-input): no <p> inside <summary> (invalid HTML), and the summary's name is its
+    visible words ("Show code cell source"), not a different aria-label (axe: label-content-name-mismatch)."""
+    return HIDDEN_SUMMARY.sub(lambda m: "<summary>" + SUMMARY_P.sub(r'<span class="\1">\2</span>', m.group(1))
+                              + "</summary>", body)
+
+
 def png_size(path: Path) -> tuple[int, int] | None:
     try:
         with path.open("rb") as file:
@@ -176,6 +187,8 @@ def page_context(app: Sphinx, pagename: str, templatename: str, context: dict[st
     if body:
         if "dataframe" in body:
             body = clean_notebook_html(body)
+        if 'aria-label="Toggle hidden content"' in body:
+            body = clean_hidden_cells(body)
         if "_images/" in body:
             body = size_images(app, body)
         context["body"] = body
