@@ -22,6 +22,17 @@ AXE = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
+# The book's first chapters. The suite's floors (so many diagrams, pages, queries: proof that a check saw the book)
+# hold for the book; the newcomer's end-to-end test runs the same tests over the mini-book, which is held to the
+# per-page checks only.
+FIRST_CHAPTERS = ("technical-debt", "cs329s", "ml-test-score")
+
+
+def whole_book(root: Path) -> bool:
+    """Is ``root`` this book (not the mini-book that a test lays over the repository's machinery)?"""
+    return all((root / "chapters" / slug).is_dir() for slug in FIRST_CHAPTERS)
+
+
 def copy_repo(dest: Path) -> Path:
     """A copy of the repository's content (no venv, build output, caches or git) to break in a test."""
     return copy_content(ROOT, dest)

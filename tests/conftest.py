@@ -3,16 +3,14 @@
 from __future__ import annotations
 
 import functools
-import subprocess
 import sys
 import threading
 from collections.abc import Iterator
-from dataclasses import dataclass
 from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from bookhelpers import AXE, CHROMIUM, IN_CI, ROOT, VENV_BIN, BuildResult, strict_build
+from bookhelpers import AXE, CHROMIUM, IN_CI, ROOT, BuildResult, strict_build
 
 
 @pytest.fixture(scope="session")
@@ -21,80 +19,34 @@ def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
 
 
 class _Handler(SimpleHTTPRequestHandler):
-    """Static files, plus the header that lets LinkChecker go faster than its polite default."""
-
-    def end_headers(self) -> None:
-        self.send_header("LinkChecker", "local test server")
-        super().end_headers()
-
     def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 class _Server(ThreadingHTTPServer):
     def handle_error(self, request: object, client_address: object) -> None:
-        """A client that hangs up early (LinkChecker, a browser moving on) is not an error of the site."""
+        """A client that hangs up early (a browser moving on to the next page) is not an error of the site."""
         if not isinstance(sys.exc_info()[1], ConnectionError):
             super().handle_error(request, client_address)
 
 
-@dataclass
-class LinkCheck:
-    """LinkChecker crawling the served site in the background while the other tests run."""
-
-    process: subprocess.Popen
-    report: Path
-
-    def result(self, timeout: float = 900) -> tuple[int, str]:
-        returncode = self.process.wait(timeout=timeout)
-        return returncode, self.report.read_text(encoding="utf-8", errors="replace")
-
-
 @pytest.fixture(scope="session")
-def site(built_book: BuildResult, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """Base URL of the built site, served on 127.0.0.1. Starts LinkChecker on it (see ``linkcheck``)."""
+def site(built_book: BuildResult) -> Iterator[str]:
+    """Base URL of the built site, served on 127.0.0.1."""
     if built_book.returncode != 0:
         pytest.fail("the book did not build, so the site cannot be checked:\n" + "\n".join(built_book.problems))
     handler = functools.partial(_Handler, directory=str(built_book.html))
     server = _Server(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
-    url = f"http://127.0.0.1:{server.server_address[1]}"
-    work = tmp_path_factory.mktemp("linkcheck")
-    config = work / "linkcheckerrc"
-    # Internal links only; AnchorCheck reports a missing anchor as a warning, so warnings stay on. The PDF and EPUB
-    # are put beside the site by the deploy (and by make pdf / make epub), not by this build: their two links are
-    # checked for form in test_takeaway.py instead.
-    config.write_text("[checking]\nmaxrequestspersecond=100\nthreads=2\n[filtering]\ncheckextern=0\n"
-                      "ignore=/downloads/mlops-path\\.(pdf|epub)$\n[AnchorCheck]\n", encoding="utf-8")
-    report = work / "report.txt"
-    with report.open("w", encoding="utf-8") as out:
-        process = subprocess.Popen(
-            [str(VENV_BIN / "linkchecker"), "--config", str(config), "--no-status", "-o", "text",
-             f"{url}/intro.html"], stdout=out, stderr=subprocess.STDOUT,
-        )
-    _LINKCHECK.append(LinkCheck(process, report))
-    yield url
-    if process.poll() is None:
-        process.kill()
+    yield f"http://127.0.0.1:{server.server_address[1]}"
     server.shutdown()
     server.server_close()
 
 
-_LINKCHECK: list[LinkCheck] = []
-
-
-@pytest.fixture(scope="session")
-def linkcheck(site: str) -> LinkCheck:
-    return _LINKCHECK[-1]
-
-
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Check the site early, so that the LinkChecker crawl it starts runs beside the other tests; collect the
-    crawl's verdict last."""
+    """The shared build's tests first (on their worker, the other tests run beside the build)."""
     def rank(item: pytest.Item) -> int:
-        if item.name == "test_no_broken_internal_links_or_anchors":
-            return 3
         if item.path.name == "test_build.py":
             return 0
         if item.path.name == "test_site.py":
@@ -119,9 +71,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 
 
 # Under pytest-xdist (`make test` runs two workers), every test of the one shared build goes to the same worker, so
-# the book is built, served and link-checked once; the other tests spread over both workers. (xdist's own
+# the book is built and served once; the other tests spread over both workers. (xdist's own
 # `xdist_group` marks do not reach its scheduler under pytest 9, so the group is given by test id here.)
-BOOK_FIXTURES = {"built_book", "site", "linkcheck"}
+BOOK_FIXTURES = {"built_book", "site"}
 BOOK_TEST_FILES = {"tests/test_build.py", "tests/test_reader_pages.py", "tests/test_search.py", "tests/test_site.py",
                    "tests/test_site_checklist.py"}
 BOOK_TESTS = {"tests/test_takeaway.py::test_every_notebook_page_names_its_launch_links",

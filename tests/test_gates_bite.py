@@ -95,3 +95,36 @@ def test_notebook_regression_fails_when_stored_output_changes(tmp_path: Path) ->
     assert proc.returncode == 1, out[-3000:]
     assert "notebooks/broken/stale-output.ipynb" in out
     assert "-0.31" in out and "+0.3" in out, out[-3000:]
+
+
+def test_link_check_names_each_broken_link_and_anchor(tmp_path: Path) -> None:
+    """The site's link check (tests/sitelinks.py) finds a missing page, image, style-sheet url(), folder index and
+    anchor, in the page that holds each; it passes good links, external ones and the ignored downloads."""
+    import re
+
+    from sitelinks import check_site
+
+    (tmp_path / "_static").mkdir()
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "empty").mkdir()
+    (tmp_path / "docs" / "index.html").write_text('<h1 id="top">Docs</h1><a name="old-name"></a>', encoding="utf-8")
+    (tmp_path / "_static" / "site.css").write_text(
+        "a { background: url('icon.svg'); } b { background: url(data:image/png;base64,AAAA); }", encoding="utf-8")
+    (tmp_path / "_static" / "logo.svg").write_text("<svg/>", encoding="utf-8")
+    (tmp_path / "page.html").write_text(
+        '<link rel="stylesheet" href="_static/site.css?v=1"><p id="here">'
+        '<a href="#here">ok</a> <a href="docs/#top">ok</a> <a href="docs/index.html#old-name">ok</a>'
+        '<a href="https://example.org/x#y">external</a> <a href="mailto:a@b.c">mail</a>'
+        '<a href="downloads/book.pdf">ignored</a> <img src="_static/logo.svg?digest=1" alt="">'
+        '<a href="missing.html">1</a> <a href="docs/#gone">2</a> <img src="_static/nope.png" alt="">'
+        '<a href="empty/">3</a> <a href="#nowhere">4</a></p>', encoding="utf-8")
+    report = check_site(tmp_path, ignore=re.compile(r"^/downloads/book\.pdf$"))
+    assert report.pages == 2 and report.links == 11, report
+    assert report.problems == [
+        "page.html: missing.html -> no such file /missing.html",
+        "page.html: docs/#gone -> docs/index.html has no #gone",
+        "page.html: _static/nope.png -> no such file /_static/nope.png",
+        "page.html: empty/ -> no such file /empty/index.html",
+        "page.html: #nowhere -> page.html has no #nowhere",
+        "_static/site.css: url(icon.svg) -> no such file /_static/icon.svg",
+    ]

@@ -13,7 +13,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from bookhelpers import ROOT, BuildResult
+from bookhelpers import ROOT, BuildResult, whole_book
 
 from chapterkit.book import frontmatter
 from chapterkit.site import pathmap
@@ -255,7 +255,8 @@ def test_sources_files_cover_every_page_with_https_links() -> None:
     from chapterkit.book.provenance import has_list
 
     chapters = dict(_folder_chapters())
-    assert {"technical-debt", "cs329s"} <= set(chapters), "each of the first two chapters keeps a sources.yml"
+    if whole_book(ROOT):
+        assert {"technical-debt", "cs329s"} <= set(chapters), "each of the first two chapters keeps a sources.yml"
     for slug, pages in chapters.items():
         # A chapter's generated "Where this comes from" page summarizes no material of its own.
         on_disk = {p.stem for p in (ROOT / "chapters" / slug).glob("*.md") if not has_list(p)}
@@ -452,7 +453,7 @@ def test_pages_have_a_title_description_and_link_preview(built_book: BuildResult
     pages = [p for p in built_book.html.rglob("*.html")
              if p.relative_to(built_book.html).parts[0] not in {"_static", "_sources"} and p.name != "404.html"
              and p.relative_to(built_book.html).as_posix() != "index.html"]
-    assert len(pages) > 20
+    assert len(pages) > (20 if whole_book(built_book.root) else 5)
     for page in pages:
         html = page.read_text(encoding="utf-8")
         title = re.search(r"<title>(.*?)</title>", html).group(1)
@@ -463,7 +464,8 @@ def test_pages_have_a_title_description_and_link_preview(built_book: BuildResult
             desc = re.search(r'<meta name="description" content="([^"]+)"', html)
             text = _text(desc.group(1)) if desc else ""
             assert 30 < len(html_lib.unescape(text)) <= 201, f"{page.name}: description {text!r}"
-    assert re.search(r"<title>MLOps Path</title>", (built_book.html / "intro.html").read_text(encoding="utf-8"))
+    if whole_book(built_book.root):  # the landing page is titled by the book's name alone
+        assert re.search(r"<title>MLOps Path</title>", (built_book.html / "intro.html").read_text(encoding="utf-8"))
     # Every shape of chapter: a folder's index page or a single page (chapters/<slug>.md).
     for _slug, meta, source in pathmap.chapters_in_path(ROOT):
         page = built_book.html / source.relative_to(ROOT).with_suffix(".html")
@@ -575,7 +577,7 @@ def test_diagrams_are_inline_svg_named_for_a_reader_and_captioned(built_book: Bu
             assert "<title>" not in figure and "<img" not in figure, "drawn inline, without node-name tooltips"
             caption = re.search(r"<figcaption>(.*?)</figcaption>", figure, re.DOTALL)
             assert caption and _text(caption.group(1)), f"{page.name}: a diagram without a caption"
-    assert total >= 25, f"a diagram wherever a page explains a mechanism: {total} in the book"
+    assert total >= (25 if whole_book(built_book.root) else 1), f"a diagram wherever a page explains a mechanism: {total}"
 
 
 def test_formulas_are_mathml_on_the_pages_that_use_them(built_book: BuildResult) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 
 import pytest
 import yaml
-from bookhelpers import ROOT, BuildResult
+from bookhelpers import ROOT, BuildResult, whole_book
 
 from chapterkit.site import search
 
@@ -27,7 +27,10 @@ pytestmark = pytest.mark.site
 
 QUERIES_DIR = ROOT / "tests" / "search-queries"
 FIRST_RESULT_RATE = 0.95
+# The book's own bar for its first chapters (the contract's SRCH001 asks every published chapter for 10); a copy of
+# the machinery without these chapters (the newcomer's end-to-end test in the mini-book) is held to SRCH001 only.
 MIN_CHAPTER_QUERIES = {"technical-debt": 25, "cs329s": 25, "ml-test-score": 25}
+MIN_QUERIES = 150
 THEME_TEXT = re.compile(r"Repository|Open issue|Contents|Ctrl\+K|Skip to main|Color mode|Download")
 
 
@@ -106,11 +109,13 @@ def test_query_files_are_well_formed(built_book: BuildResult) -> None:
             problems.append(f"{where}: no page {entry['page']}")
         elif entry.get("anchor") and f'id="{entry["anchor"]}"' not in html.read_text(encoding="utf-8"):
             problems.append(f"{where}: {entry['page']} has no section #{entry['anchor']}")
-    counts = {slug: sum(e["file"] == slug for e in QUERIES) for slug in MIN_CHAPTER_QUERIES}
+    present = [slug for slug in MIN_CHAPTER_QUERIES if (built_book.root / "chapters" / slug).is_dir()]
+    counts = {slug: sum(e["file"] == slug for e in QUERIES) for slug in present}
     problems += [f"{slug}.yml has {n} queries, needs {MIN_CHAPTER_QUERIES[slug]}"
                  for slug, n in counts.items() if n < MIN_CHAPTER_QUERIES[slug]]
     assert problems == []
-    assert sum(counts.values()) >= 150
+    if whole_book(built_book.root):
+        assert len(QUERIES) >= MIN_QUERIES, f"{len(QUERIES)} queries in tests/search-queries, the book keeps {MIN_QUERIES}"
 
 
 @pytest.mark.parametrize("entry", [_param(e) for e in QUERIES])

@@ -1,12 +1,13 @@
 """The contributor's path end to end: new -> check -> the suite's chapter-wide tests -> the chapters on the site.
 
-In a copy of this repository (the real thing; it fails while a chapter of the repository breaks the contract),
-two scaffolded chapters, one of each shape the scaffold offers: a single page left as the scaffold made it (a
+Two scaffolded chapters, one of each shape the scaffold offers: a single page left as the scaffold made it (a
 draft), and a folder chapter (``new --folder``, the same move as ``make folder``) published with stand-in text and
-ten search queries. Then the suite's tests that read every chapter (the strict build, the reader pages, the
-search query set, the site's launch links) run on the copy, in a pytest of its own, over one build shared by both
-chapters: a shape that breaks any of them fails here. The fixture mini-book inside a copy of the repository's
-machinery proves the scaffold and the contract whatever state the real chapters are in (no build there).
+ten search queries. In a copy of this repository they go into the real _toc.yml and pass the contract beside the
+real chapters. In the mini-book (the repository's machinery and tests with a small book as content, see
+``bookhelpers.mini_book``) the suite's tests that read every chapter (the strict build, the reader pages, the search
+query set, the site's launch links) and the notebooks' regression tests run on them, in a pytest of its own, over
+one build: a shape that breaks any of them fails here. The whole book with the chapters is not built: the chapter-wide
+tests read each chapter alone, and the real chapters pass them in the suite's own build.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from bookhelpers import mini_book
 from tool_helpers import FIXTURES
 
 from chapterkit.site import search
@@ -46,7 +48,6 @@ CHAPTER_WIDE = " or ".join(CHAPTER_WIDE_TESTS)
 WORDS = ["quokkaflume", "zarbitonic", "plindrovex", "murgatrine", "vexillobar", "snorquelid", "drumbelvane",
          "fenwickory", "glorpantic", "hastrimble"]
 BIN = Path(sys.executable).parent
-MINI_BOOK_CONTENT = ("_toc.yml", "intro.md", "glossary.md", "bibliography.md", "references.bib")
 
 
 def run(args: list[str], cwd: Path, timeout: int = 900) -> subprocess.CompletedProcess[str]:
@@ -67,12 +68,14 @@ def scaffold(book: Path, args: list[str]) -> subprocess.CompletedProcess[str]:
 
 def publish(book: Path, slug: str, page: str) -> None:
     """What a contributor does before publishing, with stand-in text: placeholders replaced (one made-up word per
-    paragraph), ten search queries, status: draft removed."""
+    paragraph of the page; the front matter's summary, which the landing page shows too, in plain words), ten search
+    queries, status: draft removed."""
     path = book / page
-    text = path.read_text()
+    _, front, body = path.read_text().split("---\n", 2)
     count = iter(range(10_000))
-    text = re.sub(r"TODO\(chapter\)", lambda _: WORDS[next(count) % len(WORDS)], text)
-    path.write_text(text.replace("status: draft\n", ""))
+    body = re.sub(r"TODO\(chapter\)", lambda _: WORDS[next(count) % len(WORDS)], body)
+    front = front.replace("TODO(chapter)", "Stand-in").replace("status: draft\n", "")
+    path.write_text(f"---\n{front}---\n{body}")
     for notebook in (book / "notebooks" / slug).glob("*.ipynb"):
         notebook.write_text(notebook.read_text().replace("TODO(chapter)", "Stand-in"))
     bib = book / "references.bib"
@@ -82,34 +85,59 @@ def publish(book: Path, slug: str, page: str) -> None:
     (book / "tests" / "search-queries" / f"{slug}.yml").write_text(queries)
 
 
+def scaffold_both(book: Path) -> None:
+    """The two scaffolded chapters, the folder one published; the contract passes."""
+    scaffold(book, NEW)
+    scaffold(book, NEW_FOLDER)
+    for name in ("index.md", "sources.yml", "where-this-comes-from.md"):
+        assert (book / "chapters" / FOLDER_SLUG / name).is_file(), name
+    assert not (book / "chapters" / f"{FOLDER_SLUG}.md").exists()
+    publish(book, FOLDER_SLUG, f"chapters/{FOLDER_SLUG}/index.md")
+    checked = run([sys.executable, "-m", "chapterkit", "check"], book)
+    assert checked.returncode == 0, tail(checked)
+
+
 @pytest.mark.slow
-def test_new_chapters_of_both_shapes_pass_the_chapter_wide_tests(repo_copy: Path, tmp_path: Path) -> None:
+def test_new_chapters_fit_the_real_book(repo_copy: Path) -> None:
+    """In a copy of this repository (it fails while a chapter of the repository breaks the contract): the scaffold
+    adds to _toc.yml only its lines, in the right part, with every comment kept, and ``check`` passes with the
+    two new chapters beside the real ones (no clash of labels, keys, terms or pages)."""
     toc_before = (repo_copy / "_toc.yml").read_text()
     scaffold(repo_copy, NEW)
-    # _toc.yml: exactly three lines added; every other line, comments included, is as it was.
     toc_after = (repo_copy / "_toc.yml").read_text()
     diff = [d for d in difflib.ndiff(toc_before.splitlines(), toc_after.splitlines()) if d[:1] in "+-"]
     assert diff == [f"+       - file: chapters/{SLUG}", "+         sections:",
                     f"+           - file: notebooks/{SLUG}/first-look"]
     assert "@inproceedings{fixture2017scaffolding," in (repo_copy / "references.bib").read_text()
     assert (repo_copy / "tests" / "search-queries" / f"{SLUG}.yml").is_file()
-
     scaffold(repo_copy, NEW_FOLDER)
-    index = f"chapters/{FOLDER_SLUG}/index.md"
-    assert not (repo_copy / "chapters" / f"{FOLDER_SLUG}.md").exists()
-    for name in ("index.md", "sources.yml", "where-this-comes-from.md"):
-        assert (repo_copy / "chapters" / FOLDER_SLUG / name).is_file(), name
-    publish(repo_copy, FOLDER_SLUG, index)
-
+    publish(repo_copy, FOLDER_SLUG, f"chapters/{FOLDER_SLUG}/index.md")
     checked = run([sys.executable, "-m", "chapterkit", "check"], repo_copy)
     assert checked.returncode == 0, tail(checked)
 
+
+@pytest.mark.slow
+def test_new_chapters_of_both_shapes_pass_the_chapter_wide_tests(tmp_path: Path) -> None:
+    """In the mini-book (the repository's machinery and tests, a small book as content, so that it builds in
+    seconds), the two scaffolded chapters pass the suite's chapter-wide tests and their notebooks' regression tests,
+    and are in the navigation, on the path map and in the search index."""
+    book = mini_book(tmp_path / "book")
+    shutil.rmtree(book / "tests" / "search-queries")
+    shutil.copytree(FIXTURES / "base" / "tests" / "search-queries", book / "tests" / "search-queries")
+    # The repository pins its versions (requirements.txt), so its notebooks open with the version check (NB010).
+    shutil.copytree(FIXTURES / "good" / "version-check" / "notebooks", book / "notebooks", dirs_exist_ok=True)
+    scaffold_both(book)
+
     notebooks = [f"notebooks/{SLUG}", f"notebooks/{FOLDER_SLUG}"]
     basetemp = tmp_path / "suite"
-    tested = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--basetemp", str(basetemp), *CHAPTER_WIDE_FILES, *notebooks, "-k",
-                  f"{CHAPTER_WIDE} or ipynb"], repo_copy)
+    tested = run([sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "-rA", "--basetemp", str(basetemp),
+                  *CHAPTER_WIDE_FILES, *notebooks, "-k", f"{CHAPTER_WIDE} or ipynb"], book)
     assert tested.returncode == 0, tail(tested)
-    assert " passed" in tested.stdout and "skipped" not in tested.stdout.splitlines()[-1], tail(tested)
+    summary = tested.stdout.splitlines()[-1]
+    assert " passed" in summary and "skipped" not in summary, tail(tested)
+    regressions = re.findall(r"^PASSED (notebooks/\S+\.ipynb)::nbregression", tested.stdout, re.MULTILINE)
+    made = sorted(p.relative_to(book).as_posix() for folder in notebooks for p in (book / folder).glob("*.ipynb"))
+    assert made and sorted(regressions) == made, tail(tested)
 
     html = next(basetemp.glob("book*/_build/html"))
     intro = (html / "intro.html").read_text()
@@ -124,26 +152,3 @@ def test_new_chapters_of_both_shapes_pass_the_chapter_wide_tests(repo_copy: Path
         assert indexed.get(f"/{href}") == title, f"{title}: not in the search index"
         page = (html / href).read_text()
         assert ("chapterkit-draft" in page) == draft and "At a glance" in page, title
-
-
-@pytest.mark.slow
-def test_new_chapter_end_to_end_in_the_mini_book(repo_copy: Path) -> None:
-    """The repository's machinery with the fixture mini-book as content: the scaffold, the contract and the
-    notebook's regression test."""
-    for folder in ("chapters", "notebooks"):
-        shutil.rmtree(repo_copy / folder)
-        shutil.copytree(FIXTURES / "base" / folder, repo_copy / folder)
-    for name in MINI_BOOK_CONTENT:
-        shutil.copyfile(FIXTURES / "base" / name, repo_copy / name)
-    shutil.rmtree(repo_copy / "tests" / "search-queries")
-    shutil.copytree(FIXTURES / "base" / "tests" / "search-queries", repo_copy / "tests" / "search-queries")
-    # The repository pins its versions (requirements.txt), so its notebooks open with the version check (NB010).
-    shutil.copytree(FIXTURES / "good" / "version-check" / "notebooks", repo_copy / "notebooks", dirs_exist_ok=True)
-    scaffold(repo_copy, NEW)
-    checked = run([sys.executable, "-m", "chapterkit", "check"], repo_copy)
-    assert checked.returncode == 0, tail(checked)
-    notebook = repo_copy / "notebooks" / SLUG
-    tested = run([sys.executable, "-m", "pytest", str(notebook), "-p", "no:cacheprovider", "-q",
-                  "-c", str(repo_copy / "pytest.ini"), "--rootdir", str(repo_copy)], repo_copy)
-    assert tested.returncode == 0, tail(tested)
-    assert "1 passed" in tested.stdout
