@@ -3,10 +3,13 @@ disposable copy of the repository."""
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
+import subprocess
 import sys
+import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -14,7 +17,7 @@ if str(ROOT) not in sys.path:  # `pytest` (unlike `python -m pytest`) does not p
     sys.path.insert(0, str(ROOT))
 
 from chapterkit.book.repo import copy_content
-from chapterkit.formats.bookbuild import ANSI, BuildResult, strict_build  # noqa: F401 - the tests' build
+from chapterkit.formats.bookbuild import ANSI, TIMEOUT, BuildResult, strict_build  # noqa: F401 - the tests' build
 
 VENV_BIN = Path(sys.executable).parent
 CHROMIUM = Path("/usr/bin/chromium")
@@ -62,3 +65,58 @@ def mini_book(dest: Path) -> Path:
     notebook = re.sub(r"(\.\./)+chapters/[\w-]+/[\w-]+\.md", "../../chapters/beta/index.md", notebook)
     (book / MINI_BOOK_NOTEBOOK[1]).write_text(notebook, encoding="utf-8")
     return book
+
+
+class SharedBuild:
+    """The one strict build of the book that every test of a session reads, made in the background from the moment
+    a collection shows that a test needs it, so that the other tests run while it builds. Under pytest-xdist the
+    workers share ``folder`` (the session's temporary root): the first to claim the build starts it, every worker
+    waits for the result file its builder writes (this file run as a script)."""
+
+    def __init__(self, root: Path, folder: Path) -> None:
+        self.root = root
+        self.out = folder / "book"
+        self.claim = folder / "book.claim"
+        self.result_file = folder / "book.json"
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def start(self) -> None:
+        try:
+            os.close(os.open(self.claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
+        except FileExistsError:
+            return  # claimed by this process before, or by another worker
+        self.process = subprocess.Popen([sys.executable, __file__, str(self.root), str(self.out),
+                                         str(self.result_file)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+
+    def result(self) -> BuildResult:
+        self.start()
+        deadline = time.monotonic() + TIMEOUT + 60
+        while not self.result_file.exists():
+            if self.process is not None and self.process.poll() is not None and not self.result_file.exists():
+                stderr = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+                raise RuntimeError(f"the book's builder stopped without a result (exit {self.process.returncode}):\n"
+                                   + stderr[-3000:])
+            if time.monotonic() > deadline:
+                raise TimeoutError(f"no build of the book after {TIMEOUT + 60} s (waiting for {self.result_file})")
+            time.sleep(0.2)
+        data = json.loads(self.result_file.read_text(encoding="utf-8"))
+        return BuildResult(data["returncode"], data["output"], Path(data["folder"]), Path(data["root"]))
+
+
+def _build_to_file(root: Path, out: Path, result_file: Path) -> None:
+    """Build ``root`` into ``out`` and write the result to ``result_file`` in one move (a waiting worker never
+    reads half of it); a builder that fails to build still writes its failure."""
+    try:
+        result = strict_build(root, out)
+        data = {"returncode": result.returncode, "output": result.output, "folder": str(result.folder),
+                "root": str(result.root)}
+    except Exception as error:  # noqa: BLE001 - every failure must reach the waiting tests
+        data = {"returncode": -1, "output": f"the build raised {error!r}", "folder": str(out / "_build" / "html"),
+                "root": str(root)}
+    partial = result_file.with_suffix(".partial")
+    partial.write_text(json.dumps(data), encoding="utf-8")
+    os.replace(partial, result_file)
+
+
+if __name__ == "__main__":
+    _build_to_file(*map(Path, sys.argv[1:4]))

@@ -1,4 +1,5 @@
-"""Shared fixtures: one strict build of the book per test session, served over http, and a headless browser."""
+"""Shared fixtures: one strict build of the book per test session (made in the background while other tests run),
+served over http, and a headless browser; and how `make test`'s two pytest-xdist workers share the work."""
 
 from __future__ import annotations
 
@@ -10,15 +11,34 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from bookhelpers import AXE, CHROMIUM, IN_CI, ROOT, BuildResult, strict_build
+from bookhelpers import AXE, CHROMIUM, IN_CI, ROOT, BuildResult, SharedBuild
+
+SHARED_BUILD = pytest.StashKey[SharedBuild]()
+
+
+def shared_build(config: pytest.Config) -> SharedBuild:
+    if SHARED_BUILD not in config.stash:
+        base = config._tmp_path_factory.getbasetemp()  # type: ignore[attr-defined]
+        # An xdist worker's temporary folder is <the session's>/popen-gwN: the book is built once, in the parent.
+        folder = base.parent if hasattr(config, "workerinput") else base
+        config.stash[SHARED_BUILD] = SharedBuild(ROOT, folder)
+    return config.stash[SHARED_BUILD]
 
 
 @pytest.fixture(scope="session")
-def built_book(tmp_path_factory: pytest.TempPathFactory) -> BuildResult:
-    return strict_build(ROOT, tmp_path_factory.mktemp("book"))
+def built_book(request: pytest.FixtureRequest) -> BuildResult:
+    return shared_build(request.config).result()
+
+
+AXE_PATH = "/__tests__/axe.min.js"  # axe-core, served beside the site to the tests only
 
 
 class _Handler(SimpleHTTPRequestHandler):
+    def translate_path(self, path: str) -> str:
+        if path.split("?", 1)[0] == AXE_PATH:
+            return str(AXE)
+        return super().translate_path(path)
+
     def log_message(self, format: str, *args: object) -> None:
         pass
 
@@ -44,23 +64,33 @@ def site(built_book: BuildResult) -> Iterator[str]:
     server.server_close()
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """The shared build's tests first (on their worker, the other tests run beside the build)."""
-    def rank(item: pytest.Item) -> int:
-        if item.path.name == "test_build.py":
-            return 0
-        if item.path.name == "test_site.py":
-            return 1
-        return 2
+# Tests that share a fixture which builds something (a module's or the session's): the tests of one group go to one
+# xdist worker, so that it is built once; every other test is scheduled alone. Given by the start of the test id
+# (xdist's own `xdist_group` marks do not reach its scheduler under pytest 9).
+GROUPS = {"pdf": ("tests/test_takeaway.py::test_pdf_",),
+          "epub": ("tests/test_takeaway.py::test_epub_is_", "tests/test_takeaway.py::test_epub_passes_"),
+          "broken-fork": ("tests/test_gates_bite.py::test_strict_build_", "tests/test_gates_bite.py::test_a_forks_"),
+          "broken-checklist": ("tests/test_checklist.py::test_strict_build_",),
+          "search": ("tests/test_search.py::",),  # every query searched once, in one page (`answers`)
+          "checklist-page": ("tests/test_site_checklist.py::",)}
+SHARED_FIXTURES = {"pdf_book": "pdf", "epub_book": "epub", "broken_fork_build": "broken-fork",
+                   "broken_build": "broken-checklist", "answers": "search", "tab": "search", "page": "checklist-page",
+                   "fixture_book": "checklist-page"}
+BOOK_FIXTURES = {"built_book", "site"}
 
-    items.sort(key=rank)
-    # The scheduler below can see test ids only; make sure every test of the shared build is in its group.
-    strays = [item.nodeid for item in items if BOOK_FIXTURES.intersection(getattr(item, "fixturenames", ()))
-              and not in_book_group(item.nodeid)]
-    if strays:
-        raise pytest.UsageError("these tests use the shared book build but are not in BOOK_TEST_FILES or BOOK_TESTS "
-                                "of tests/conftest.py, so a second worker would build the book again:\n  "
-                                + "\n  ".join(strays))
+
+def group_of(nodeid: str) -> str:
+    """The scheduler's scope of a test: one of GROUPS, or the test alone."""
+    return next((name for name, starts in GROUPS.items() if nodeid.startswith(starts)), nodeid)
+
+
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Start the book's build if a test needs it, and order the tests so that the build is done when they come:
+    the grouped builds and the tests without the book first, the book's tests after them (on either worker)."""
+    def uses(item: pytest.Item, names: set[str] | dict[str, str]) -> bool:
+        return bool(set(names).intersection(getattr(item, "fixturenames", ())))
+
     for fixture, group in SHARED_FIXTURES.items():
         strays = [item.nodeid for item in items if fixture in getattr(item, "fixturenames", ())
                   and group_of(item.nodeid) != group]
@@ -68,44 +98,21 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
             raise pytest.UsageError(f"these tests use {fixture} but are not in group '{group}' of GROUPS in "
                                     "tests/conftest.py, so a second worker would build it again:\n  "
                                     + "\n  ".join(strays))
-
-
-# Under pytest-xdist (`make test` runs two workers), every test of the one shared build goes to the same worker, so
-# the book is built and served once; the other tests spread over both workers. (xdist's own
-# `xdist_group` marks do not reach its scheduler under pytest 9, so the group is given by test id here.)
-BOOK_FIXTURES = {"built_book", "site"}
-BOOK_TEST_FILES = {"tests/test_build.py", "tests/test_reader_pages.py", "tests/test_search.py", "tests/test_site.py",
-                   "tests/test_site_checklist.py"}
-BOOK_TESTS = {"tests/test_takeaway.py::test_every_notebook_page_names_its_launch_links",
-              "tests/test_takeaway.py::test_landing_page_and_footer_link_the_pdf_and_epub"}
-
-
-def in_book_group(nodeid: str) -> bool:
-    return nodeid.split("::", 1)[0] in BOOK_TEST_FILES or nodeid.split("[", 1)[0] in BOOK_TESTS
-
-
-# Other builds shared by a few tests, each made once: the tests of one go to one worker, by the start of their id.
-GROUPS = {"pdf": ("tests/test_takeaway.py::test_pdf_",),
-          "epub": ("tests/test_takeaway.py::test_epub_is_", "tests/test_takeaway.py::test_epub_passes_"),
-          "broken-fork": ("tests/test_gates_bite.py::test_strict_build_", "tests/test_gates_bite.py::test_a_forks_")}
-SHARED_FIXTURES = {"pdf_book": "pdf", "epub_book": "epub", "broken_fork_build": "broken-fork"}
-
-
-def group_of(nodeid: str) -> str:
-    """The scheduler's scope of a test: "book", one of GROUPS, or the test alone."""
-    if in_book_group(nodeid):
-        return "book"
-    return next((name for name, starts in GROUPS.items() if nodeid.startswith(starts)), nodeid)
+    if any(uses(item, BOOK_FIXTURES) for item in items):
+        shared_build(config).start()
+    items.sort(key=lambda item: (uses(item, BOOK_FIXTURES), group_of(item.nodeid) == item.nodeid,
+                                 item.path.name != "test_site.py"))  # its browser crawls are the longest
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:
     from xdist.scheduler import LoadGroupScheduling
 
-    class BookGroupScheduling(LoadGroupScheduling):
+    class GroupScheduling(LoadGroupScheduling):
         def _split_scope(self, nodeid: str) -> str:
             return group_of(nodeid)
 
-    return BookGroupScheduling(config, log)
+    config.option.loadscopereorder = False  # in the order above, not the biggest group first
+    return GroupScheduling(config, log)
 
 
 def _need(path: Path, how: str) -> None:
@@ -133,6 +140,8 @@ def browser() -> Iterator[object]:
 
 
 @pytest.fixture(scope="session")
-def axe_source() -> str:
+def axe_script(site: str) -> dict[str, str]:
+    """``page.add_script_tag(**axe_script)`` puts axe-core in a page. By URL from the test server: Chromium then
+    keeps the compiled script between pages (as text, the 560 KB were compiled again on every page)."""
     _need(AXE, "run: make browser (it installs axe-core from the npm registry)")
-    return AXE.read_text(encoding="utf-8")
+    return {"url": site + AXE_PATH}

@@ -227,7 +227,7 @@ def test_search_page_keeps_shared_links_working(fresh, site: str) -> None:
 
 
 @pytest.mark.parametrize(("mode", "width"), [("light", 1280), ("dark", 1280), ("dark", 390)])
-def test_open_search_has_no_accessibility_violations(browser, site: str, axe_source: str, mode: str,
+def test_open_search_has_no_accessibility_violations(browser, site: str, axe_script: dict[str, str], mode: str,
                                                       width: int) -> None:
     context = browser.new_context(viewport={"width": width, "height": 844}, is_mobile=width < 500)
     page = context.new_page()
@@ -238,7 +238,7 @@ def test_open_search_has_no_accessibility_violations(browser, site: str, axe_sou
     page.locator("#chapterkit-search-input").wait_for(state="visible")
     page.keyboard.type("covariate shift")
     page.locator("#chapterkit-search-results .chapterkit-result").first.wait_for(timeout=10_000)
-    page.add_script_tag(content=axe_source)
+    page.add_script_tag(**axe_script)
     violations = page.evaluate(
         "async () => (await axe.run(document.getElementById('chapterkit-search-dialog'), {runOnly: {type: 'tag',"
         " values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}})).violations"

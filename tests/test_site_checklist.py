@@ -264,8 +264,8 @@ def test_without_javascript_the_whole_list_is_there(browser, audit_url: str, aud
 
 
 # ---------------------------------------------------------------------------------------------- a11y, layout
-def run_axe(tab, axe_source: str) -> list[str]:
-    tab.add_script_tag(content=axe_source)
+def run_axe(tab, axe_script: dict[str, str]) -> list[str]:
+    tab.add_script_tag(**axe_script)
     return tab.evaluate(
         f"async () => (await axe.run(document, {{runOnly: {{type: 'tag', values: {AXE_TAGS}}}}})).violations"
         ".map(v => `${v.id} (${v.impact}): ${v.nodes.length} node(s), e.g. ${v.nodes[0].target}`)"
@@ -274,7 +274,7 @@ def run_axe(tab, axe_source: str) -> list[str]:
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
 def test_axe_finds_nothing_with_answers_and_results_shown(browser, audit_url: str, audit: ck.Checklist,
-                                                          axe_source: str, theme: str) -> None:
+                                                          axe_script: dict[str, str], theme: str) -> None:
     ctx = browser.new_context(color_scheme=theme)
     try:
         tab = ctx.new_page()
@@ -284,7 +284,7 @@ def test_axe_finds_nothing_with_answers_and_results_shown(browser, audit_url: st
         for key, value in zip(audit.keys()[:6], ["yes", "partly", "no", "na", "no", "yes"], strict=True):
             tab.check(f"#{radio_id(audit, key, value)}")
         tab.focus(f"#{radio_id(audit, audit.keys()[0], 'yes')}")
-        assert run_axe(tab, axe_source) == []
+        assert run_axe(tab, axe_script) == []
     finally:
         ctx.close()
 
