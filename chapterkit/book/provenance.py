@@ -13,6 +13,7 @@ The site extension (``chapterkit.site.provenance``) renders markers; the contrac
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from pathlib import Path
@@ -121,10 +122,21 @@ def parse_works(text: str, where: str = "sources.yml") -> dict[str, dict[str, Wo
 
 
 def load_works(chapter_dir: Path) -> dict[str, dict[str, Work]] | None:
+    """A chapter's declared works (None: no sources.yml, or a malformed one, which the sources extension and the
+    contract report). Read once per version of the file: a build asks for every marker (1,100 in the book)."""
     file = chapter_dir / "sources.yml"
-    if not file.is_file():
-        return None
     try:
-        return parse_works(file.read_text(encoding="utf-8"), file.as_posix())
-    except WorksError:
-        return None  # the sources extension and the contract report a malformed file
+        stat = file.stat()
+    except OSError:
+        return None
+    works = _works_of(file, stat.st_mtime_ns, stat.st_size)
+    return None if works is None else {section: dict(table) for section, table in works.items()}  # the caller's own
+
+
+@functools.lru_cache(maxsize=64)
+def _works_of(file: Path, mtime_ns: int, size: int) -> dict[str, dict[str, Work]] | None:
+    try:
+        works = parse_works(file.read_text(encoding="utf-8"), file.as_posix())
+    except (WorksError, OSError):
+        return None
+    return works
