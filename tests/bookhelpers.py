@@ -3,13 +3,18 @@ disposable copy of the repository."""
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import os
 import re
 import shutil
 import subprocess
 import sys
+import threading
 import time
+from collections.abc import Iterator
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -34,6 +39,39 @@ FIRST_CHAPTERS = ("technical-debt", "cs329s", "ml-test-score")
 def whole_book(root: Path) -> bool:
     """Is ``root`` this book (not the mini-book that a test lays over the repository's machinery)?"""
     return all((root / "chapters" / slug).is_dir() for slug in FIRST_CHAPTERS)
+
+
+AXE_PATH = "/__tests__/axe.min.js"  # axe-core, served beside a site to the tests only
+
+
+class _Handler(SimpleHTTPRequestHandler):
+    def translate_path(self, path: str) -> str:
+        if path.split("?", 1)[0] == AXE_PATH:
+            return str(AXE)
+        return super().translate_path(path)
+
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+class _Server(ThreadingHTTPServer):
+    def handle_error(self, request: object, client_address: object) -> None:
+        """A client that hangs up early (a browser moving on to the next page) is not an error of the site."""
+        if not isinstance(sys.exc_info()[1], ConnectionError):
+            super().handle_error(request, client_address)
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """``folder`` served on 127.0.0.1 (and axe-core at AXE_PATH) while the block runs; yields the base URL."""
+    server = _Server(("127.0.0.1", 0), functools.partial(_Handler, directory=str(folder)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}"
+    finally:
+        server.shutdown()
+        server.server_close()
 
 
 def copy_repo(dest: Path) -> Path:

@@ -3,15 +3,20 @@ served over http, and a headless browser; and how `make test`'s two pytest-xdist
 
 from __future__ import annotations
 
-import functools
-import sys
-import threading
 from collections.abc import Iterator
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-from bookhelpers import AXE, CHROMIUM, IN_CI, ROOT, BuildResult, SharedBuild
+from bookhelpers import (
+    AXE,
+    AXE_PATH,
+    CHROMIUM,
+    IN_CI,
+    ROOT,
+    BuildResult,
+    SharedBuild,
+    serve,
+)
 
 SHARED_BUILD = pytest.StashKey[SharedBuild]()
 
@@ -30,38 +35,13 @@ def built_book(request: pytest.FixtureRequest) -> BuildResult:
     return shared_build(request.config).result()
 
 
-AXE_PATH = "/__tests__/axe.min.js"  # axe-core, served beside the site to the tests only
-
-
-class _Handler(SimpleHTTPRequestHandler):
-    def translate_path(self, path: str) -> str:
-        if path.split("?", 1)[0] == AXE_PATH:
-            return str(AXE)
-        return super().translate_path(path)
-
-    def log_message(self, format: str, *args: object) -> None:
-        pass
-
-
-class _Server(ThreadingHTTPServer):
-    def handle_error(self, request: object, client_address: object) -> None:
-        """A client that hangs up early (a browser moving on to the next page) is not an error of the site."""
-        if not isinstance(sys.exc_info()[1], ConnectionError):
-            super().handle_error(request, client_address)
-
-
 @pytest.fixture(scope="session")
 def site(built_book: BuildResult) -> Iterator[str]:
     """Base URL of the built site, served on 127.0.0.1."""
     if built_book.returncode != 0:
         pytest.fail("the book did not build, so the site cannot be checked:\n" + "\n".join(built_book.problems))
-    handler = functools.partial(_Handler, directory=str(built_book.html))
-    server = _Server(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    yield f"http://127.0.0.1:{server.server_address[1]}"
-    server.shutdown()
-    server.server_close()
+    with serve(built_book.html) as url:
+        yield url
 
 
 # Tests that share a fixture which builds something (a module's or the session's): the tests of one group go to one

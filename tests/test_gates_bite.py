@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -128,3 +129,36 @@ def test_link_check_names_each_broken_link_and_anchor(tmp_path: Path) -> None:
         "page.html: #nowhere -> page.html has no #nowhere",
         "_static/site.css: url(icon.svg) -> no such file /_static/icon.svg",
     ]
+
+
+def test_site_crawl_names_console_errors_faint_text_and_code_too_wide_for_a_laptop(browser, tmp_path: Path) -> None:
+    """The book's page crawl (tests/test_site.py) fails on a page that logs an error, on text too faint to read
+    (axe-core), and on a notebook code cell wider than a laptop screen, naming the page; it passes a clean page."""
+    import test_site
+    from bookhelpers import AXE, AXE_PATH, IN_CI, serve
+
+    if not AXE.is_file():
+        (pytest.fail if IN_CI else pytest.skip)("axe-core is missing: run make browser")
+    page = ('<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title>{0}</title>'
+            '<link rel="icon" href="data:,"></head><body><main>'
+            '<h1>{0}</h1>{1}</main></body></html>')
+    bodies = {"clean.html": "<p>Readable text.</p>",
+              "logs.html": "<p>Text.</p><script>console.error('a planted error')</script>",
+              "faint.html": '<p style="color:#ddd;background:#fff">Faint text.</p>',
+              "notebooks/wide.html": '<div class="cell_input"><pre tabindex="0" style="overflow:auto;margin:0">'
+                                     + "x = 1  # " + "a long comment " * 20 + "</pre></div>"}
+    for name, body in bodies.items():
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text(page.format(name, body), encoding="utf-8")
+    crawl = test_site.test_every_page_loads_cleanly_passes_axe_and_fits_a_laptop
+    with serve(tmp_path) as url:
+        axe = {"url": url + AXE_PATH}
+        crawl(browser, url, ["clean.html"] * test_site.CRAWL_PARTS * 3, axe, 0)
+        with pytest.raises(AssertionError) as failed:
+            bad = ("logs.html", "faint.html", "notebooks/wide.html")  # the crawl's part 0: every fourth page
+            crawl(browser, url, [p for name in bad for p in (name, *["clean.html"] * 3)], axe, 0)
+    report = str(failed.value)
+    for name, says in (("logs.html", "a planted error"), ("faint.html", "color-contrast (serious)"),
+                       ("notebooks/wide.html", "a long comment")):
+        assert re.search(rf"{re.escape(name)}.*{re.escape(says)}", report), report
+    assert "clean.html" not in report, report
