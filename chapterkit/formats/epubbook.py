@@ -18,6 +18,8 @@ from chapterkit.formats.bookbuild import strict_build
 from chapterkit.formats.ebook import BASENAME
 
 EPUBCHECK_JAR = Path("/usr/share/java/epubcheck.jar")
+# A check runs for seconds: the JVM's quick compiler only and one GC thread halve its CPU time (13 -> 6.6 s).
+JAVA_SHORT_RUN = ("-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC")
 
 
 def build_epub(root: Path, work: Path) -> Path:
@@ -32,7 +34,7 @@ def epubcheck(epub: Path) -> list[str]:
     if java is None or not EPUBCHECK_JAR.is_file():
         raise ChapterkitError("epubcheck is not installed", str(EPUBCHECK_JAR),
                               "sudo apt-get install -y epubcheck  (make epub-tools does it as root)")
-    proc = subprocess.run([java, "-jar", str(EPUBCHECK_JAR), "--quiet", str(epub)], check=False,
+    proc = subprocess.run([java, *JAVA_SHORT_RUN, "-jar", str(EPUBCHECK_JAR), "--quiet", str(epub)], check=False,
                           capture_output=True, text=True, timeout=600)
     found = [ln for ln in (proc.stdout + proc.stderr).splitlines()
              if re.match(r"^(FATAL|ERROR|WARNING)\b", ln)]
