@@ -78,10 +78,16 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
             raise pytest.UsageError(f"these tests use {fixture} but are not in group '{group}' of GROUPS in "
                                     "tests/conftest.py, so a second worker would build it again:\n  "
                                     + "\n  ".join(strays))
-    if any(uses(item, BOOK_FIXTURES) for item in items):
+    # A group is scheduled as a whole where its first test comes: it waits for the book if one of its tests does.
+    waits = {group_of(item.nodeid) for item in items if uses(item, BOOK_FIXTURES)}
+    if waits:
         shared_build(config).start()
-    items.sort(key=lambda item: (uses(item, BOOK_FIXTURES), group_of(item.nodeid) == item.nodeid,
-                                 item.path.name != "test_site.py"))  # its browser crawls are the longest
+    def long(item: pytest.Item) -> bool:  # the longest first in each part, the many short ones fill in at the end
+        return (item.get_closest_marker("slow") is not None or item.path.suffix == ".ipynb"
+                or item.path.name == "test_site.py")
+
+    items.sort(key=lambda item: (group_of(item.nodeid) in waits, group_of(item.nodeid) == item.nodeid,
+                                 not long(item)))
 
 
 def pytest_xdist_make_scheduler(config: pytest.Config, log: object) -> object:

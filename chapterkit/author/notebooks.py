@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,9 @@ import nbformat
 from nbclient import NotebookClient
 
 VOLATILE_CELL_KEYS = ("execution", "collapsed", "scrolled")
+# The kernel computes with one BLAS/OpenMP thread, as make test runs the notebooks (pytest.ini, nb_exec_env): the
+# outputs do not depend on how many cores the machine has.
+ONE_THREAD = {"OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1"}
 KERNEL_NAME = "python3"
 
 
@@ -61,7 +65,7 @@ def execute(path: Path, timeout: int = 120) -> RunResult:
         resources={"metadata": {"path": str(path.parent)}},
     )
     start = time.perf_counter()
-    client.execute()
+    client.execute(env={**os.environ, **ONE_THREAD})
     seconds = time.perf_counter() - start
     strip_volatile(nb)
     nbformat.validate(nb)

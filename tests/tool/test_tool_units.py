@@ -172,3 +172,24 @@ def test_version_cell_update_keeps_the_file_mode(tmp_path: Path) -> None:
     notebook.chmod(0o644)
     assert writer.apply(notebook, {"numpy": "2.0.0"}).status != "current"
     assert notebook.stat().st_mode & 0o777 == 0o644
+
+
+def test_notebooks_run_with_one_blas_thread_in_make_notebooks_and_in_make_test(tmp_path: Path) -> None:
+    """`make notebooks` (chapterkit's execute) and pytest-notebook (pytest.ini) give the kernel the same thread
+    settings, so that the committed outputs are made as the tests make them."""
+    import configparser
+
+    from chapterkit.author import notebooks
+
+    ini = configparser.ConfigParser()
+    ini.read(REPO / "pytest.ini")
+    tested = dict(line.split("=", 1) for line in ini["pytest"]["nb_exec_env"].split())
+    assert tested == notebooks.ONE_THREAD
+    nb = nbformat.v4.new_notebook()
+    nb.cells = [nbformat.v4.new_code_cell("import os\nprint(sorted((k, os.environ[k]) for k in "
+                                          f"{sorted(notebooks.ONE_THREAD)!r}))")]
+    path = tmp_path / "threads.ipynb"
+    nbformat.write(nb, path)
+    notebooks.execute(path)
+    printed = nbformat.read(path, as_version=4).cells[0].outputs[0]["text"]
+    assert printed.strip() == str(sorted(notebooks.ONE_THREAD.items()))
