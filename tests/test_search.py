@@ -115,7 +115,8 @@ def test_query_files_are_well_formed(built_book: BuildResult) -> None:
                  for slug, n in counts.items() if n < MIN_CHAPTER_QUERIES[slug]]
     assert problems == []
     if whole_book(built_book.root):
-        assert len(QUERIES) >= MIN_QUERIES, f"{len(QUERIES)} queries in tests/search-queries, the book keeps {MIN_QUERIES}"
+        total = sum(counts.values())
+        assert total >= MIN_QUERIES, f"the first chapters have {total} queries together, the book keeps {MIN_QUERIES}"
 
 
 @pytest.mark.parametrize("entry", [_param(e) for e in QUERIES])
