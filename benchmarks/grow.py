@@ -242,11 +242,14 @@ def measure(book: Path, tests: bool) -> dict[str, float]:
         if modules.is_dir() and not (book / "node_modules").exists():
             (book / "node_modules").symlink_to(modules)
         start = time.perf_counter()
-        done = run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "-n", "2", "--dist", "loadgroup"],
-                   book, timeout=7200)
+        done = run([sys.executable, "-m", "pytest", "-q", "-rf", "-p", "no:cacheprovider", "-n", "2", "--dist",
+                    "loadgroup"], book, timeout=7200)
         figures["test suite (s)"] = time.perf_counter() - start
         last = done.stdout.strip().splitlines()[-1:] or ["no output"]
         print(f"  suite on {book.name}: {last[0]}")
+        for line in done.stdout.splitlines():
+            if line.startswith("FAILED "):
+                print(f"    {line[:300]}")
     return figures
 
 
