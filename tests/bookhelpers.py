@@ -123,15 +123,16 @@ class SharedBuild:
             os.close(os.open(self.claim, os.O_CREAT | os.O_EXCL | os.O_WRONLY))
         except FileExistsError:
             return  # claimed by this process before, or by another worker
-        self.process = subprocess.Popen([sys.executable, __file__, str(self.root), str(self.out),
-                                         str(self.result_file)], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        with self.result_file.with_suffix(".log").open("wb") as log:  # a file, not a pipe that could fill up
+            self.process = subprocess.Popen([sys.executable, __file__, str(self.root), str(self.out),
+                                             str(self.result_file)], stdout=log, stderr=subprocess.STDOUT)
 
     def result(self) -> BuildResult:
         self.start()
         deadline = time.monotonic() + TIMEOUT + 60
         while not self.result_file.exists():
             if self.process is not None and self.process.poll() is not None and not self.result_file.exists():
-                stderr = self.process.stderr.read().decode(errors="replace") if self.process.stderr else ""
+                stderr = self.result_file.with_suffix(".log").read_text(encoding="utf-8", errors="replace")
                 raise RuntimeError(f"the book's builder stopped without a result (exit {self.process.returncode}):\n"
                                    + stderr[-3000:])
             if time.monotonic() > deadline:
